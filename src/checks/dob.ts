@@ -1,0 +1,55 @@
+// Step "dob": does the Student endpoint deliver Date of Birth (a "secure element" that is off
+// unless ticked in the endpoint's advanced settings)?
+import { ADVANCED_SETTINGS_PATH } from '../catalog.js';
+import { finding } from '../findings.js';
+import type { Session } from '../session.js';
+import type { DobSummary } from '../types.js';
+import { result, type Check } from './check.js';
+
+export function dobSummary(s: Session): Promise<DobSummary> {
+  return s.once('dob-summary', async () => {
+    const p = await s.studentRead();
+    if (p.answer !== 'data') {
+      const why = p.answer === 'rejected' ? `the Student endpoint rejected the request (HTTP ${p.exchange.status})`
+        : p.answer === 'not_found' ? 'the Student endpoint was not found (404)'
+        : p.exchange.error ? `the Student request failed (${p.exchange.error.kind})`
+        : `the Student endpoint answered HTTP ${p.exchange.status} without JSON records`;
+      return { status: 'unknown', field: null, checked: 0, withValue: 0, reason: why };
+    }
+    const sum = p.dob!.summary();
+    if (p.exchange.body?.kind === 'invalid-json') sum.reason = 'the Student body was not valid JSON after some records';
+    return sum;
+  });
+}
+
+export const dobField: Check = {
+  id: 'dob.field',
+  title: 'Date of Birth on Student records',
+  async run(s) {
+    const d = await dobSummary(s);
+    const p = await s.studentRead();
+    const scope = p.exchange.body?.complete ? 'every Student record' : `the first ${d.checked} Student records (use --all for every record)`;
+    const evidence: Record<string, unknown> = { ...d, scope };
+    if (s.opts.showPii && p.dob) evidence.samples = p.dob.maskedSamples();
+    const fix = `${ADVANCED_SETTINGS_PATH}: tick "Date of Birth", then Save.`;
+    switch (d.status) {
+      case 'unknown':
+        return result(this.id, this.title, 'skip', `Not checked: ${d.reason}.`, { evidence });
+      case 'ok':
+        return result(this.id, this.title, 'pass', `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} in ${scope}.`, { evidence });
+      case 'partial': {
+        const f = finding('DOB_PARTIAL', 'warn', 'district',
+          `Field "${d.field}" is empty on ${d.checked - d.withValue} of ${d.checked} Student records (${d.withValue} have a date).`,
+          'District: fill in the missing birth dates in eSchoolPLUS (student demographics); the IEP product needs them to match students.');
+        return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+      }
+      default: {
+        const what = d.field
+          ? `Field "${d.field}" is present but empty on all ${d.checked} Student records checked`
+          : `No date-of-birth field on any of ${d.checked} Student records checked (fields seen: ${(p.exchange.body?.fields ?? []).slice(0, 12).join(', ')})`;
+        const f = finding('DOB_NOT_ENABLED', 'fail', 'district', `${what}: the Date of Birth secure element is not enabled for the vendor.`, fix, 'Student');
+        return result(this.id, this.title, 'fail', f.message, { fix, owner: 'district', findings: [f], evidence });
+      }
+    }
+  },
+};

@@ -1,0 +1,87 @@
+// Finds the date-of-birth field in Student records whatever the district calls it, and counts how
+// many records carry a value. Only counts and field names leave this module, never values.
+import type { DobSummary } from '../types.js';
+
+const EXCLUDE = /place|country|city|state|county|cert|verif|nation|order|weight|location|town/;
+
+/** 2 = certainly a date of birth, 1 = probably, 0 = not. */
+export function dobScore(key: string): number {
+  const k = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (!k || EXCLUDE.test(k)) return 0;
+  if (/^(dob|birthdate|dateofbirth|birthday|birthdt|dtbirth|bdate|studentdob|studentbirthdate)$/.test(k)) return 2;
+  if (/birth/.test(k) && /date|day|dt/.test(k)) return 2;
+  if (/(^|[^a-z])dob|dob$/.test(k) || /^dob/.test(k)) return 2;
+  if (/birth/.test(k)) return 1;
+  return 0;
+}
+
+function hasValue(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'string') return v.trim() !== '' && !/^0{4}-0{2}-0{2}/.test(v.trim());
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  return v !== false;
+}
+
+interface FieldCount {
+  score: number;
+  present: number;
+  withValue: number;
+}
+
+/** Accumulates over records; `add` looks one level into nested objects (e.g. Demographics.BirthDate). */
+export class DobCounter {
+  checked = 0;
+  private fields = new Map<string, FieldCount>();
+  private perRecord: Array<Set<string>> = [];
+  private samples: string[] = [];
+
+  add(rec: unknown): void {
+    if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return;
+    this.checked++;
+    this.visit(rec as Record<string, unknown>, '', 0);
+  }
+
+  private visit(obj: Record<string, unknown>, prefix: string, depth: number): void {
+    for (const [k, v] of Object.entries(obj)) {
+      const name = prefix + k;
+      if (v && typeof v === 'object' && !Array.isArray(v) && depth < 2) {
+        this.visit(v as Record<string, unknown>, name + '.', depth + 1);
+        continue;
+      }
+      const score = dobScore(k);
+      if (!score) continue;
+      const f = this.fields.get(name) ?? { score, present: 0, withValue: 0 };
+      f.present++;
+      if (hasValue(v)) {
+        f.withValue++;
+        if (this.samples.length < 3 && typeof v === 'string') this.samples.push(v);
+      }
+      this.fields.set(name, f);
+    }
+  }
+
+  /** The chosen field: the most certain label, then the most often present. */
+  field(): string | null {
+    let best: [string, FieldCount] | null = null;
+    for (const e of this.fields) {
+      if (!best || e[1].score > best[1].score || (e[1].score === best[1].score && e[1].present > best[1].present)) best = e;
+    }
+    return best ? best[0] : null;
+  }
+
+  /** Up to three masked samples (year kept, month and day hidden), only for --show-pii. */
+  maskedSamples(): string[] {
+    return this.samples.map((s) => s.replace(/^(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}/, '$1-**-**').replace(/\d{1,2}[-/.]\d{1,2}[-/.](\d{4})/, '**/**/$1'));
+  }
+
+  summary(): DobSummary {
+    const field = this.field();
+    if (this.checked === 0) return { status: 'unknown', field: null, checked: 0, withValue: 0, reason: 'the Student endpoint returned no records' };
+    if (!field) return { status: 'missing', field: null, checked: this.checked, withValue: 0 };
+    const f = this.fields.get(field)!;
+    const withValue = f.withValue;
+    const status = withValue === 0 ? 'missing' : withValue < this.checked ? 'partial' : 'ok';
+    return { status, field, checked: this.checked, withValue };
+  }
+}

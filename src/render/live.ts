@@ -1,0 +1,68 @@
+// Text output as the run goes: a spinner per step on a terminal (stderr), each step's lines as
+// soon as they are known, then the table and the summary grouped by who must act.
+import chalk from 'chalk';
+import type { CommandName, Io } from '../commands/diagnose.js';
+import { diagnoseSession } from '../commands/diagnose.js';
+import type { CommonFlags } from '../commands/common.js';
+import type { Session } from '../session.js';
+import type { CheckResult, Report } from '../types.js';
+import { overallOf, rowOf } from '../diagnosis/endpoints.js';
+import { checkLine, findingsByOwner, stepHeader, subscriptionTable } from './text.js';
+
+const SLOW_MS = 5000;
+
+export async function live(session: Session, cmd: CommandName, flags: CommonFlags, io: Io): Promise<Report> {
+  const tty = !!process.stderr.isTTY && !process.env.CI;
+  const ora = tty ? (await import('ora')).default : null;
+  let spinner: ReturnType<NonNullable<typeof ora>> | null = null;
+  let slowTimer: NodeJS.Timeout | undefined;
+  let pending: CheckResult[] = [];
+  let currentTitle = '';
+  const stopSpinner = () => {
+    clearTimeout(slowTimer);
+    spinner?.stop();
+    spinner = null;
+  };
+  const k = session.inputs.consumerKey;
+  io.out(chalk.bold(`esp-doctor ${cmd}`) + chalk.gray(` · ${session.inputs.baseUrl}${k ? ` · key ${k.slice(0, 4)}…` : ''}`));
+  io.out('');
+  const flush = () => {
+    if (!currentTitle) return;
+    stopSpinner();
+    io.out(stepHeader({ title: currentTitle }));
+    for (const c of pending) io.out(checkLine(c, flags.verbose));
+    if (pending.some((c) => c.id === 'subscriptions.endpoints' && c.status !== 'skip') && session.settledProbes) {
+      const probes = session.settledProbes;
+      const overall = overallOf(probes);
+      io.out(subscriptionTable(probes.map((p) => rowOf(p, overall))));
+    }
+    pending = [];
+  };
+  const report = await diagnoseSession(session, cmd, (e) => {
+    if (e.kind === 'step-start') {
+      flush();
+      if (currentTitle) io.out('');
+      currentTitle = e.step.title;
+      if (ora) {
+        spinner = ora({ text: `${e.step.title}…`, stream: process.stderr }).start();
+        slowTimer = setTimeout(() => {
+          if (spinner) spinner.text = `${e.step.title}: still waiting for the server (timeout ${Math.round(session.opts.timeoutMs / 1000)} s per request)…`;
+        }, SLOW_MS);
+      }
+    } else {
+      pending.push(e.check);
+    }
+  });
+  flush();
+  io.out('');
+  io.out(chalk.bold.underline('Summary'));
+  io.out(findingsByOwner(report.findings));
+  if (flags.verbose && report.requests?.length) {
+    io.out('');
+    io.out(chalk.bold.underline('Requests (look them up in the eSchoolPLUS API Log by UTC time)'));
+    for (const q of report.requests) io.out(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms`));
+  }
+  io.out('');
+  io.out(report.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL'));
+  return report;
+}

@@ -1,0 +1,193 @@
+// Everything one run learns from the server, computed once and shared by every check (so the
+// wizard, diagnose and the single-step commands send the same requests, and none twice).
+import { ENDPOINTS, PATH_TEMPLATES, cheapest, endpointUrl, type Endpoint } from './catalog.js';
+import { analyseUrl, type UrlAnalysis } from './checks/url-rules.js';
+import { DobCounter } from './data/dob.js';
+import type { Credentials, Exchange, HttpClient } from './net/client.js';
+import type { HygieneIssue } from './inputs.js';
+import type { SignatureMethod } from './types.js';
+
+export interface RunOptions {
+  timeoutMs: number;
+  signatureMethod: SignatureMethod;
+  pathTemplate?: string;
+  sampleSize: number;
+  readAll: boolean;
+  bodyTimeoutMs: number;
+  concurrency: number;
+  showPii: boolean;
+}
+
+export interface Inputs {
+  baseUrl: string;
+  consumerKey: string;
+  consumerSecret: string;
+  hygiene: HygieneIssue[];
+}
+
+export type Answer = 'data' | 'rejected' | 'not_found' | 'other' | 'network';
+
+export interface Probe {
+  endpoint: Endpoint;
+  template: string;
+  url: string;
+  exchange: Exchange;
+  answer: Answer;
+  dob?: DobCounter;
+}
+
+export interface Discovery {
+  template: string;
+  /** How the template was chosen, for the report. */
+  how: string;
+  tried: Probe[];
+}
+
+export function answerOf(ex: Exchange): Answer {
+  if (ex.error || ex.status === null) return 'network';
+  const s = ex.status;
+  if (s >= 200 && s < 300) return ex.body && ex.body.kind.startsWith('json') ? 'data' : 'other';
+  if (s === 401 || s === 403) return 'rejected';
+  if (s === 404 || s === 410) return 'not_found';
+  return 'other';
+}
+
+class Limiter {
+  private active = 0;
+  private queue: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+export class Session {
+  readonly url: UrlAnalysis;
+  private memo = new Map<string, Promise<unknown>>();
+  private limiter: Limiter;
+
+  constructor(
+    readonly inputs: Inputs,
+    readonly opts: RunOptions,
+    readonly client: HttpClient,
+  ) {
+    this.url = analyseUrl(inputs.baseUrl, inputs.consumerKey || undefined);
+    this.limiter = new Limiter(Math.max(1, opts.concurrency));
+  }
+
+  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  has(key: string): boolean {
+    return this.memo.has(key);
+  }
+
+  credentials(over: Partial<Credentials> = {}): Credentials {
+    return {
+      consumerKey: this.inputs.consumerKey,
+      consumerSecret: this.inputs.consumerSecret,
+      signatureMethod: this.opts.signatureMethod,
+      ...over,
+    };
+  }
+
+  get base(): string {
+    return this.url.effective ?? '';
+  }
+
+  templates(): string[] {
+    return this.opts.pathTemplate ? [this.opts.pathTemplate] : [...PATH_TEMPLATES];
+  }
+
+  send(o: Parameters<HttpClient['get']>[0]): Promise<Exchange> {
+    return this.limiter.run(() => this.client.get(o));
+  }
+
+  unsignedBase(): Promise<Exchange> {
+    return this.once('unsigned-base', () => this.send({ url: this.base, purpose: 'unsigned request to the Base URL' }));
+  }
+
+  private async probeAt(endpoint: Endpoint, template: string): Promise<Probe> {
+    const url = endpointUrl(template, this.base, endpoint.resource);
+    const dob = endpoint.resource === 'Student' ? new DobCounter() : undefined;
+    const exchange = await this.send({
+      url,
+      credentials: this.credentials(),
+      maxRecords: this.opts.sampleSize,
+      onRecord: dob ? (r) => dob.add(r) : undefined,
+      purpose: `signed GET ${endpoint.resource}`,
+    });
+    return { endpoint, template, url, exchange, answer: answerOf(exchange), dob };
+  }
+
+  /** Which path shape does this server answer? Tries every candidate on the cheapest endpoint at once. */
+  discover(): Promise<Discovery> {
+    return this.once('discover', async () => {
+      const ep = cheapest();
+      const templates = this.templates();
+      const tried = await Promise.all(templates.map((t) => this.probeAt(ep, t)));
+      const rank: Answer[] = ['data', 'rejected', 'other', 'network', 'not_found'];
+      const sorted = [...tried].sort((a, b) => rank.indexOf(a.answer) - rank.indexOf(b.answer));
+      const best = sorted[0]!;
+      let how: string;
+      if (templates.length === 1) how = this.opts.pathTemplate ? 'given with --path-template' : 'the only candidate';
+      else if (best.answer === 'data') how = `the server answered ${ep.resource} with data at this path`;
+      else if (best.answer === 'rejected' && tried.filter((p) => p.answer === 'rejected').length === 1)
+        how = `only this path was recognised (the others answered 404)`;
+      else how = 'no candidate path could be confirmed; using the first';
+      return { template: best.template, how, tried };
+    });
+  }
+
+  probe(endpoint: Endpoint): Promise<Probe> {
+    return this.once(`probe:${endpoint.resource}`, async () => {
+      const d = await this.discover();
+      const found = d.tried.find((p) => p.template === d.template && p.endpoint.resource === endpoint.resource);
+      return found ?? this.probeAt(endpoint, d.template);
+    });
+  }
+
+  /** The seven probes once probeAll() has finished (for renderers that cannot wait). */
+  settledProbes: Probe[] | null = null;
+
+  probeAll(): Promise<Probe[]> {
+    return this.once('probe-all', async () => {
+      const all = await Promise.all(ENDPOINTS.map((e) => this.probe(e)));
+      this.settledProbes = all;
+      return all;
+    });
+  }
+
+  /** Student records for the Date of Birth check: the probe's sample, or every record with --all. */
+  studentRead(): Promise<Probe> {
+    return this.once('student-read', async () => {
+      const student = ENDPOINTS.find((e) => e.resource === 'Student')!;
+      const sample = await this.probe(student);
+      if (!this.opts.readAll || sample.answer !== 'data' || sample.exchange.body?.complete) return sample;
+      const dob = new DobCounter();
+      const exchange = await this.send({
+        url: sample.url,
+        credentials: this.credentials(),
+        maxRecords: Infinity,
+        maxBytes: Number.MAX_SAFE_INTEGER,
+        bodyTimeoutMs: this.opts.bodyTimeoutMs,
+        onRecord: (r) => dob.add(r),
+        purpose: 'signed GET Student (every record)',
+      });
+      return { ...sample, exchange, answer: answerOf(exchange), dob };
+    });
+  }
+}
