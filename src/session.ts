@@ -4,6 +4,7 @@ import { ENDPOINTS, PATH_TEMPLATES, cheapest, endpointUrl, type Endpoint } from 
 import { analyseUrl, type UrlAnalysis } from './checks/url-rules.js';
 import { DobCounter } from './data/dob.js';
 import type { Credentials, Exchange, HttpClient } from './net/client.js';
+import { DEFAULT_MAX_RETRY_AFTER_MS, Retrier } from './net/retry.js';
 import type { HygieneIssue } from './inputs.js';
 import type { SignatureMethod } from './types.js';
 
@@ -72,6 +73,7 @@ export class Session {
   readonly url: UrlAnalysis;
   private memo = new Map<string, Promise<unknown>>();
   private limiter: Limiter;
+  private retrier: Retrier;
 
   constructor(
     readonly inputs: Inputs,
@@ -80,6 +82,7 @@ export class Session {
   ) {
     this.url = analyseUrl(inputs.baseUrl, inputs.consumerKey || undefined);
     this.limiter = new Limiter(Math.max(1, opts.concurrency));
+    this.retrier = new Retrier({ timeoutMs: opts.timeoutMs, maxRetryAfterMs: DEFAULT_MAX_RETRY_AFTER_MS, backoffMs: 400 });
   }
 
   once<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -112,8 +115,10 @@ export class Session {
     return this.opts.pathTemplate ? [this.opts.pathTemplate] : [...PATH_TEMPLATES];
   }
 
+  /** Every request of a run goes through here: limited concurrency, and at most one retry (src/net/retry.ts). */
   send(o: Parameters<HttpClient['get']>[0]): Promise<Exchange> {
-    return this.limiter.run(() => this.client.get(o));
+    // The wait before a retry happens outside the limiter so it does not hold a slot.
+    return this.retrier.send(o, (attempt) => this.limiter.run(() => this.client.get(attempt)));
   }
 
   unsignedBase(): Promise<Exchange> {

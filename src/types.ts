@@ -78,4 +78,6 @@ export interface RequestRecord {
   status: number | null;
   ms: number;
   error?: string;
+  /** e.g. "retry: connection reset, waited 400 ms" (src/net/retry.ts). */
+  note?: string;
 }

@@ -51,6 +51,9 @@ export function netFinding(e: NetError, where: string, cert?: CertInfo): Finding
     case 'PROXY_FAILED':
       return finding('PROXY_FAILED', 'fail', 'vendor', `${where}: the proxy could not be used (${e.code}).`,
         'Check HTTPS_PROXY / NO_PROXY on this machine, or ask your network team whether the proxy allows CONNECT to this host.');
+    case 'BAD_HTTP':
+      return finding('BAD_RESPONSE', 'fail', 'district', `${where}: the server's answer is not valid HTTP (${e.code}: ${e.message.slice(0, 100)}).`,
+        'District IT: a load balancer, firewall or web server in front of the HAC server sends oversized or malformed headers; check its configuration and logs for this time.');
     case 'BAD_URL':
       return finding('URL_BAD_SHAPE', 'fail', 'vendor', `${where}: the URL cannot be requested (${e.message.slice(0, 120)}).`,
         'Re-copy the Base URL from the PowerSchool case.');

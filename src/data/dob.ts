@@ -10,7 +10,8 @@ export function dobScore(key: string): number {
   if (!k || EXCLUDE.test(k)) return 0;
   if (/^(dob|birthdate|dateofbirth|birthday|birthdt|dtbirth|bdate|studentdob|studentbirthdate)$/.test(k)) return 2;
   if (/birth/.test(k) && /date|day|dt/.test(k)) return 2;
-  if (/(^|[^a-z])dob|dob$/.test(k) || /^dob/.test(k)) return 2;
+  const tokens = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/);
+  if (tokens.includes('dob')) return 2;
   if (/birth/.test(k)) return 1;
   return 0;
 }
@@ -33,7 +34,6 @@ interface FieldCount {
 export class DobCounter {
   checked = 0;
   private fields = new Map<string, FieldCount>();
-  private perRecord: Array<Set<string>> = [];
   private samples: string[] = [];
 
   add(rec: unknown): void {

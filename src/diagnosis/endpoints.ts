@@ -21,7 +21,10 @@ function bodyNote(p: Probe): string {
   if (!b) return '';
   if (b.kind === 'html') return `a web page${b.htmlTitle ? ` ("${b.htmlTitle.slice(0, 60)}")` : ''}`;
   if (b.kind === 'invalid-json') return `invalid JSON (${b.parseError ?? 'parse error'})`;
-  return b.kind;
+  if (b.kind === 'binary') return b.binaryNote ?? 'binary data';
+  if (b.kind === 'empty') return p.exchange.status === 204 ? 'empty (204 No Content)' : 'empty';
+  if (b.kind === 'xml') return 'XML';
+  return b.kind === 'text' ? 'plain text' : b.kind;
 }
 
 export function rowOf(p: Probe, overall: Overall): SubscriptionRow {

@@ -48,6 +48,8 @@ export interface SendOptions {
   onRecord?: (rec: unknown, index: number) => void;
   /** Why this request was made, for the evidence table. */
   purpose?: string;
+  /** Set by src/net/retry.ts on a second attempt: why it was retried (kept in the request log). */
+  retryNote?: string;
 }
 
 export interface Exchange {
@@ -66,6 +68,8 @@ export interface Exchange {
   error?: NetError;
   problem?: OAuthProblem;
   signing?: { baseString: string; authorizationHeader: string; nonce: string; timestamp: string; signatureMethod: SignatureMethod };
+  /** Present on a retried request: why, and what the first attempt got. */
+  retryNote?: string;
 }
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -141,6 +145,7 @@ export class HttpClient {
       method: 'GET',
       signed: !!o.credentials,
       purpose: o.purpose,
+      ...(o.retryNote ? { retryNote: o.retryNote } : {}),
       at: new Date(started).toISOString(),
       ms: 0,
       status: null,
@@ -227,6 +232,7 @@ export class HttpClient {
       status: ex.status,
       ms: ex.ms,
       ...(ex.error ? { error: ex.error.kind } : {}),
+      ...(ex.retryNote ? { note: ex.retryNote } : {}),
     });
     return ex;
   }

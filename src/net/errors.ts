@@ -15,6 +15,8 @@ export type NetErrorKind =
   | 'PROXY_FAILED'
   | 'PROXY_AUTH_REQUIRED'
   | 'BAD_URL'
+  /** The server (or a device in between) broke HTTP itself: oversized or malformed headers. */
+  | 'BAD_HTTP'
   | 'OTHER';
 
 export interface NetError {
@@ -61,6 +63,9 @@ const NET_CODES: Record<string, NetErrorKind> = {
   ABORT_ERR: 'TIMEOUT',
   ERR_INVALID_URL: 'BAD_URL',
   UND_ERR_INVALID_ARG: 'BAD_URL',
+  UND_ERR_HEADERS_OVERFLOW: 'BAD_HTTP',
+  UND_ERR_RES_EXCEEDED_MAX_SIZE: 'BAD_HTTP',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'BAD_HTTP',
 };
 
 function chain(err: unknown): Array<{ code?: unknown; name?: unknown; message?: unknown; statusCode?: unknown }> {
@@ -85,6 +90,7 @@ export function classifyError(err: unknown): NetError {
     if (/proxy/i.test(message) && code !== 'ENOTFOUND') return { kind: 'PROXY_FAILED', code: code || 'PROXY', message };
     if (NET_CODES[code]) return { kind: NET_CODES[code]!, code, message };
     if (name === 'TimeoutError' || name === 'AbortError') return { kind: 'TIMEOUT', code: name, message };
+    if (name === 'HTTPParserError') return { kind: 'BAD_HTTP', code: code || name, message };
   }
   const first = links[0];
   const message = first && typeof first.message === 'string' ? first.message : String(err);
