@@ -29,6 +29,7 @@ function withCommon(cmd: Command): Command {
     .option('--signature-method <method>', 'HMAC-SHA1 or HMAC-SHA256', 'HMAC-SHA1')
     .option('--path-template <template>', 'endpoint path, e.g. "{base}eSchoolPLUS/{resource}" (default: discover)')
     .option('--verbose', 'show evidence and every request')
+    .option('--trace', 'print every request and response on stderr (signature base string, headers, masked body); never the secret')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
@@ -56,7 +57,11 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // One line for a usage error: "esp-doctor: unknown command 'diagnos' (did you mean diagnose?)".
+      outputError: (s, write) => write(`esp-doctor: ${s.replace(/^error:\s*/, '').replace(/\s*\n\s*\(?Did you mean/i, ' (did you mean').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    });
 
   diagnosisCommand(program, 'check-url', 'check the Base URL: shape, DNS, TCP, TLS certificate, what the server answers');
   diagnosisCommand(program, 'auth', 'one signed request to the cheapest endpoint: do the key and secret work? (and the clock difference)');
@@ -112,7 +117,17 @@ function isPromptCancel(err: unknown): boolean {
   return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
 }
 
+/** A stray error after the run (a socket closing late, a library's timer) must not print a stack. */
+function lastResort(err: unknown): void {
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(redact(`esp-doctor: internal error: ${msg.split('\n')[0]!.slice(0, 300)}\n`));
+  if (process.env.ESP_DEBUG && err instanceof Error && err.stack) process.stderr.write(redact(err.stack) + '\n');
+  process.exit(3);
+}
+
 export async function main(argv: string[]): Promise<number> {
+  process.on('uncaughtException', lastResort);
+  process.on('unhandledRejection', lastResort);
   process.once('SIGINT', () => {
     process.stderr.write('\nCancelled.\n');
     process.exit(130);

@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { cleanValue, crossChecks, FIELD_NAMES, FIELD_SOURCES, type Field, type HygieneIssue } from '../inputs.js';
 import { HttpClient, type ClientOptions } from '../net/client.js';
 import { registerSecret } from '../redact.js';
+import { traceLines } from '../render/trace.js';
 import { Session, type Inputs, type RunOptions } from '../session.js';
 import type { SignatureMethod } from '../types.js';
 
@@ -18,6 +19,7 @@ export interface CommonFlags {
   signatureMethod?: string;
   pathTemplate?: string;
   verbose?: boolean;
+  trace?: boolean;
   all?: boolean;
   sample?: string;
   showPii?: boolean;
@@ -166,6 +168,7 @@ export function runOptions(f: CommonFlags): RunOptions {
 export function makeSession(inputs: Inputs, f: CommonFlags, extra: Partial<ClientOptions> = {}): Session {
   const opts = runOptions(f);
   const client = new HttpClient({
+    ...(f.trace ? { onExchange: (ex) => process.stderr.write(traceLines(ex) + '\n') } : {}),
     ...extra,
     timeoutMs: opts.timeoutMs,
     extraCaPems: [...readCaFiles(f.ca), ...(extra.extraCaPems ?? [])],

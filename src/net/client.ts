@@ -29,6 +29,8 @@ export interface ClientOptions {
   nonce?: () => string;
   transport?: Transport;
   userAgent?: string;
+  /** Called once per finished exchange (for --trace). */
+  onExchange?: (ex: Exchange) => void;
 }
 
 export interface Credentials {
@@ -224,6 +226,7 @@ export class HttpClient {
   private finish(ex: Exchange, started: number): Exchange {
     ex.ms = Math.max(0, Math.round(this.clock() - started));
     this.exchanges.push(ex);
+    this.opts.onExchange?.(ex);
     this.log.push({
       at: ex.at,
       method: ex.method,
