@@ -68,3 +68,8 @@ test('parseOAuthProblem reads header, form body, JSON body', () => {
   assert.equal(parseOAuthProblem(undefined, '{"oauth_problem": "consumer_key_unknown"}')?.problem, 'consumer_key_unknown');
   assert.equal(parseOAuthProblem('OAuth realm="x"', '{"Message":"denied"}'), undefined);
 });
+
+test('parseOAuthProblem reads the accepted timestamp range', () => {
+  const p = parseOAuthProblem(undefined, 'oauth_problem=timestamp_refused&oauth_acceptable_timestamps=1717171000-1717171600');
+  assert.deepEqual(p?.acceptableTimestamps, [1717171000, 1717171600]);
+});

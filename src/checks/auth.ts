@@ -31,6 +31,13 @@ export interface AuthOutcome {
 }
 
 function skewOf(s: Session): number | null {
+  // A server that states its accepted timestamps (RFC 5849 problem reporting) is believed over its Date header.
+  const stated = s.client.exchanges.find((e) => e.problem?.acceptableTimestamps);
+  if (stated) {
+    const [from, to] = stated.problem!.acceptableTimestamps!;
+    const sentAt = Number(stated.signing?.timestamp ?? Date.parse(stated.at) / 1000);
+    if (sentAt < from || sentAt > to) return Math.round((from + to) / 2 - sentAt);
+  }
   const withDate = s.client.exchanges.find((e) => e.clockSkewSec !== null);
   return withDate ? withDate.clockSkewSec : null;
 }
