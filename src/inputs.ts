@@ -83,10 +83,11 @@ export function crossChecks(key: string, secret: string): HygieneIssue[] {
   if (key && secret && key === secret) {
     out.push({ field: 'consumerSecret', problem: 'The consumer secret is identical to the consumer key: the key was probably pasted twice.', serious: true });
   } else if (/^[A-Za-z]+_[A-Za-z0-9]+_\d+$/.test(secret) && !/^[A-Za-z]+_[A-Za-z0-9]+_\d+$/.test(key)) {
-    out.push({ field: 'consumerSecret', problem: 'The consumer secret is shaped like a consumer key (e.g. OneRoster_ABC_123): key and secret may be swapped.', serious: true });
+    out.push({ field: 'consumerSecret', problem: 'The consumer secret is shaped like a consumer key (e.g. OneRoster_ABC_123): key and secret may be swapped.', serious: false });
   }
+  // Plausibility only: a short secret may still be the right one, so this never fails a run on its own.
   if (secret && secret.length < 12) {
-    out.push({ field: 'consumerSecret', problem: `The consumer secret is only ${secret.length} characters long; generated secrets are usually much longer (was it cut off?).`, serious: true });
+    out.push({ field: 'consumerSecret', problem: `The consumer secret is only ${secret.length} characters long; generated secrets are usually much longer (was it cut off?).`, serious: false });
   }
   if (/^https?:\/\//i.test(key)) out.push({ field: 'consumerKey', problem: 'The consumer key looks like a URL: fields may be mixed up.', serious: true });
   return out;

@@ -36,3 +36,9 @@ test('masked samples keep only the year', () => {
   c.add({ BirthDate: '07/19/2011' });
   assert.deepEqual(c.maskedSamples(), ['2011-**-**', '**/**/2011']);
 });
+
+test('masked values and "no date" sentinels do not count as a date of birth', () => {
+  const c = new DobCounter();
+  for (const v of ['**/**/****', '0001-01-01T00:00:00', '1900-01-01', 'N/A', '2012-05-06T00:00:00']) c.add({ BirthDate: v });
+  assert.deepEqual(c.summary(), { status: 'partial', field: 'BirthDate', checked: 5, withValue: 1 });
+});
