@@ -26,6 +26,7 @@ function withCommon(cmd: Command): Command {
     .option('--json', 'print one JSON document (schemaVersion 1) on stdout')
     .option('--timeout <seconds>', 'deadline per request in seconds', '20')
     .option('--ca <file>', 'extra trusted CA certificate (PEM), added to the default roots; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--insecure', 'LAST RESORT: send requests without verifying the server certificate (the TLS check still fails)')
     .option('--signature-method <method>', 'HMAC-SHA1 or HMAC-SHA256', 'HMAC-SHA1')
     .option('--path-template <template>', 'endpoint path, e.g. "{base}eSchoolPLUS/{resource}" (default: discover)')
     .option('--verbose', 'show evidence and every request')
@@ -42,11 +43,20 @@ function diagnosisCommand(program: Command, name: CommandName, description: stri
   });
 }
 
+function shareFlags(c: Command): Command {
+  return c
+    .option('--report <file>', 'also write a Markdown report to forward (masked key, secret fingerprint, findings by owner, every request for the eSchoolPLUS API Log)')
+    .option('--case-text', 'also print a ready-to-paste PowerSchool support case (with --json: on stderr, so stdout stays one JSON document)')
+    .option('--email-text', 'also print an e-mail for the vendor\'s tier-2 help (with --json: on stderr)')
+    .option('--reference-district <name>', 'district in the same state already using the integration, named in the case text');
+}
+
 function dataFlags(c: Command): Command {
   return c
     .option('--all', 'read every Student record (constant memory) instead of the first 500')
     .option('--sample <n>', 'how many Student records to read without --all', '500')
-    .option('--show-pii', 'show up to three masked sample values (never in --json unless asked)');
+    .option('--show-pii', 'show up to three masked sample values (never in --json unless asked)')
+    .option('--field <role=label>', 'name the field for a data check when its label is unusual, e.g. status=REG_STATUS (roles: building, status, prereg, outOfDistrict, schoolId, contactId, linkContactId); repeatable', (v: string, prev: string[] = []) => [...prev, v]);
 }
 
 export function buildProgram(): Command {
@@ -63,11 +73,28 @@ export function buildProgram(): Command {
       outputError: (s, write) => write(`esp-doctor: ${s.replace(/^error:\s*/, '').replace(/\s*\n\s*\(?Did you mean/i, ' (did you mean').replace(/\s*\n\s*/g, ' ').trim()}\n`),
     });
 
+  // Loud on purpose, and on stderr so --json stays one document.
+  program.hook('preAction', (_program, action) => {
+    if (action.opts().insecure) {
+      process.stderr.write('WARNING: --insecure: server certificates are NOT verified for the requests of this run. The TLS check still fails and the verdict stays FAIL; use it only to learn what the later steps would say, never in the vendor\'s import.\n');
+    }
+  });
+
   diagnosisCommand(program, 'check-url', 'check the Base URL: shape, DNS, TCP, TLS certificate, what the server answers');
   diagnosisCommand(program, 'auth', 'one signed request to the cheapest endpoint: do the key and secret work? (and the clock difference)');
   diagnosisCommand(program, 'probe-endpoints', 'probe all seven subscribed endpoints and tell which subscriptions are missing');
   diagnosisCommand(program, 'dob-check', 'check that Student records carry Date of Birth', dataFlags);
-  diagnosisCommand(program, 'diagnose', 'all steps in order, with a summary of who must fix what', dataFlags);
+  diagnosisCommand(program, 'diagnose', 'all steps in order, with a summary of who must fix what', (c) => shareFlags(dataFlags(c)));
+
+  const wizard = withCommon(program.command('wizard').description('walk through the vendor\'s setup guide step by step, checking live (also: esp-doctor with no command, on a terminal)'));
+  // Interactive only: these two are refused with a pointer to diagnose, so not offered.
+  for (const o of wizard.options) if (o.long === '--json' || o.long === '--secret-stdin') o.hideHelp();
+  wizard
+    .option('--reference-district <name>', 'district in the same state already using the integration (else asked)')
+    .action(async (flags) => {
+      const { runWizardCommand } = await import('./commands/wizard.js');
+      exitCode = await runWizardCommand(flags);
+    });
 
   program
     .command('sign <url>')
@@ -102,7 +129,7 @@ export function buildProgram(): Command {
       exitCode = await sim.runSimulate(flags, stdio, () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())));
     });
 
-  withCommon(program.command('demo').description('start the simulator and diagnose it in one go (exits 0 when the demonstration ran)'))
+  shareFlags(withCommon(program.command('demo').description('start the simulator and diagnose it in one go (exits 0 when the demonstration ran)')))
     .option('--preset <name>', 'simulated district (see simulate --list-presets)', 'demo')
     .action(async (flags: CommonFlags & { preset?: string }) => {
       const { runDemo } = await import('./commands/simulate.js');
@@ -134,6 +161,17 @@ export async function main(argv: string[]): Promise<number> {
   });
   const program = buildProgram();
   try {
+    // No command: the walk-through for a person at a terminal (options go to it), else the usage.
+    const first = argv[2];
+    if (first === undefined) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY || process.env.CI) {
+        program.outputHelp({ error: true });
+        return 2;
+      }
+      argv = [...argv, 'wizard'];
+    } else if (first.startsWith('-') && !['-h', '--help', '-V', '--version'].includes(first)) {
+      argv = [...argv.slice(0, 2), 'wizard', ...argv.slice(2)];
+    }
     await program.parseAsync(argv);
     return exitCode ?? 0;
   } catch (err) {

@@ -37,6 +37,11 @@ export const FINDING_CODES = [
   'PROXY_FAILED',
   'PROXY_AUTH_REQUIRED',
   'REDIRECTED',
+  // Added by issue "Scale and speed" (data step).
+  'STUDENT_BUILDING_UNKNOWN',
+  'CONTACT_LINK_MISSING',
+  'UDREG_NOT_MAPPED',
+  'READ_CAPPED',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -7,11 +7,12 @@ import { fingerprint, maskKey } from './inputs.js';
 import type { Session } from './session.js';
 import type { CheckResult, DobSummary, Finding, Report, Status, StepResult } from './types.js';
 
-const ORDER: Status[] = ['pass', 'skip', 'warn', 'fail', 'error'];
+// A skipped check does not make a step that otherwise passed look skipped.
+const ORDER: Status[] = ['skip', 'pass', 'warn', 'fail', 'error'];
 
 export function worst(statuses: Status[]): Status {
   if (statuses.length && statuses.every((s) => s === 'skip')) return 'skip';
-  return statuses.reduce<Status>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'pass');
+  return statuses.reduce<Status>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'skip');
 }
 
 export type StepListener = (event: { kind: 'step-start'; step: StepDef } | { kind: 'check-done'; step: StepDef; check: CheckResult }) => void;

@@ -3,6 +3,8 @@
 import { ENDPOINTS, PATH_TEMPLATES, cheapest, endpointUrl, type Endpoint } from './catalog.js';
 import { analyseUrl, type UrlAnalysis } from './checks/url-rules.js';
 import { DobCounter } from './data/dob.js';
+import { factsFor, type Facts, type Fields } from './data/facts.js';
+import { detectPaging, type PagingResult } from './data/paging.js';
 import type { Credentials, Exchange, HttpClient } from './net/client.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, Retrier } from './net/retry.js';
 import type { HygieneIssue } from './inputs.js';
@@ -17,6 +19,8 @@ export interface RunOptions {
   bodyTimeoutMs: number;
   concurrency: number;
   showPii: boolean;
+  /** Field labels named by the user for the data step (--field role=Label). */
+  fields?: Fields;
 }
 
 export interface Inputs {
@@ -35,6 +39,8 @@ export interface Probe {
   exchange: Exchange;
   answer: Answer;
   dob?: DobCounter;
+  /** What the data step needs from these records, gathered while they streamed past. */
+  facts?: Facts;
 }
 
 export interface Discovery {
@@ -125,17 +131,67 @@ export class Session {
     return this.once('unsigned-base', () => this.send({ url: this.base, purpose: 'unsigned request to the Base URL' }));
   }
 
-  private async probeAt(endpoint: Endpoint, template: string): Promise<Probe> {
-    const url = endpointUrl(template, this.base, endpoint.resource);
-    const dob = endpoint.resource === 'Student' ? new DobCounter() : undefined;
+  /** Memoised per (template, endpoint), so discovery, speculative probes and probe() share requests. */
+  private probeAt(endpoint: Endpoint, template: string): Promise<Probe> {
+    return this.once(`at:${template}:${endpoint.resource}`, async () => {
+      const url = endpointUrl(template, this.base, endpoint.resource);
+      // With --all the Student probe itself reads every record: one request, not a sample then a re-read.
+      const all = this.opts.readAll && endpoint.resource === 'Student';
+      const { exchange, dob, facts } = await this.readRecords(endpoint.resource, url, all, `signed GET ${endpoint.resource}${all ? ' (every record)' : ''}`);
+      return { endpoint, template, url, exchange, answer: answerOf(exchange), dob, facts };
+    });
+  }
+
+  private async readRecords(resource: string, url: string, all: boolean, purpose: string) {
+    const dob = resource === 'Student' ? new DobCounter() : undefined;
+    const facts = factsFor(resource, this.opts.fields);
+    const onRecord = dob || facts ? (r: unknown) => {
+      dob?.add(r);
+      facts?.add(r);
+    } : undefined;
     const exchange = await this.send({
       url,
       credentials: this.credentials(),
-      maxRecords: this.opts.sampleSize,
-      onRecord: dob ? (r) => dob.add(r) : undefined,
-      purpose: `signed GET ${endpoint.resource}`,
+      maxRecords: all ? Infinity : this.opts.sampleSize,
+      ...(all ? { maxBytes: Number.MAX_SAFE_INTEGER, bodyTimeoutMs: this.opts.bodyTimeoutMs } : {}),
+      onRecord,
+      purpose,
     });
-    return { endpoint, template, url, exchange, answer: answerOf(exchange), dob };
+    return { exchange, dob, facts };
+  }
+
+  /**
+   * Starts the requests the given steps will need, at once, instead of step after step: the
+   * unsigned request, discovery and (speculatively, on the first path template) the other probes.
+   * Only for an https Base URL that is a plausible API address; TLS is still verified by the
+   * client, so nothing is sent to a server whose certificate fails.
+   */
+  warm(steps: readonly string[]): void {
+    const eff = this.url.effective;
+    if (!eff || !/^https:/i.test(eff) || this.url.apiBlocked) return;
+    const quiet = (p: Promise<unknown>) => void p.catch(() => undefined);
+    if (steps.includes('tls')) quiet(this.unsignedBase());
+    if (!steps.includes('auth')) return;
+    quiet(this.discover());
+    const wanted = ENDPOINTS.filter((e) =>
+      steps.includes('subscriptions') || steps.includes('data') || (steps.includes('dob') && e.resource === 'Student'));
+    const first = this.templates()[0]!;
+    // Student first: it is the biggest read, and the paging test waits for it.
+    for (const e of [...wanted].sort((a, b) => (b.resource === 'Student' ? 1 : 0) - (a.resource === 'Student' ? 1 : 0))) {
+      quiet(this.probeAt(e, first));
+    }
+    if (steps.includes('data')) quiet(this.paging());
+  }
+
+  /** limit/offset support, tested on Student (else School) once its probe shows data. */
+  paging(): Promise<PagingResult | null> {
+    return this.once('paging', async () => {
+      const probes = await Promise.all(['Student', 'School'].map((r) => this.probe(ENDPOINTS.find((e) => e.resource === r)!)));
+      const p = probes.find((x) => x.answer === 'data');
+      if (!p) return null;
+      const b = p.exchange.body!;
+      return detectPaging((o) => this.send({ ...o, credentials: this.credentials() }), p.url, p.endpoint.resource, b.complete ? b.records : null);
+    });
   }
 
   /** Which path shape does this server answer? Tries every candidate on the cheapest endpoint at once. */
@@ -181,18 +237,9 @@ export class Session {
     return this.once('student-read', async () => {
       const student = ENDPOINTS.find((e) => e.resource === 'Student')!;
       const sample = await this.probe(student);
-      if (!this.opts.readAll || sample.answer !== 'data' || sample.exchange.body?.complete) return sample;
-      const dob = new DobCounter();
-      const exchange = await this.send({
-        url: sample.url,
-        credentials: this.credentials(),
-        maxRecords: Infinity,
-        maxBytes: Number.MAX_SAFE_INTEGER,
-        bodyTimeoutMs: this.opts.bodyTimeoutMs,
-        onRecord: (r) => dob.add(r),
-        purpose: 'signed GET Student (every record)',
-      });
-      return { ...sample, exchange, answer: answerOf(exchange), dob };
+      if (!this.opts.readAll || sample.answer !== 'data' || sample.exchange.body?.complete || sample.exchange.body?.cappedBy !== 'records') return sample;
+      const { exchange, dob, facts } = await this.readRecords('Student', sample.url, true, 'signed GET Student (every record)');
+      return { ...sample, exchange, answer: answerOf(exchange), dob, facts };
     });
   }
 }

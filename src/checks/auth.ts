@@ -1,6 +1,6 @@
 // Step "auth": are the inputs clean, do signed requests get through, and how far apart are the clocks.
 import { decideAuth, skewText, SKEW_RETRY_SEC, type AuthVerdict, type Experiments } from '../diagnosis/credentials.js';
-import { overallOf } from '../diagnosis/endpoints.js';
+import { endpointFindings, overallOf } from '../diagnosis/endpoints.js';
 import { finding } from '../findings.js';
 import { FIELD_NAMES } from '../inputs.js';
 import type { Exchange } from '../net/client.js';
@@ -116,9 +116,14 @@ export const signedRequest: Check = {
         return result(this.id, this.title, 'fail', f.message, { fix: f.fix, owner: f.owner, findings: [f], evidence });
       }
       case 'unclear': {
-        const f = finding('BAD_RESPONSE', 'fail', 'powerschool',
-          `No endpoint gave a usable answer (first: HTTP ${ref.exchange.status}, ${ref.exchange.body?.kind ?? 'no body'}).`,
-          'District IT: look these calls up in the eSchoolPLUS API Log and IIS logs; open a PowerSchool case with what they show.');
+        // Say what kind of unusable answer it was (server error, rate limit, redirect, web page).
+        const specific = endpointFindings([ref])[0];
+        const f = specific
+          ? { ...specific, resource: undefined, message: `No endpoint gave a usable answer; the first: ${specific.message}` }
+          : finding('BAD_RESPONSE', 'fail', 'powerschool',
+            `No endpoint gave a usable answer (first: HTTP ${ref.exchange.status}, ${ref.exchange.body?.kind ?? 'no body'}).`,
+            'District IT: look these calls up in the eSchoolPLUS API Log and IIS logs; open a PowerSchool case with what they show.');
+        delete f.resource;
         return result(this.id, this.title, 'fail', f.message, { fix: f.fix, owner: f.owner, findings: [f], evidence });
       }
       default: {

@@ -2,6 +2,7 @@
 import type { StepResult } from '../types.js';
 import { authOutcome, clock, hygiene, signedRequest } from './auth.js';
 import type { StepDef } from './check.js';
+import { DATA_CHECKS } from './data.js';
 import { dobField } from './dob.js';
 import { endpoints } from './subscriptions.js';
 import { tlsHandshake, unsignedBase } from './tls.js';
@@ -33,7 +34,8 @@ export const STEPS: StepDef[] = [
     gate(s, before) {
       if (!s.url.effective) return 'nothing can be sent to this Base URL';
       if (s.url.apiBlocked) return 'the Base URL is not a PLUS 360 API address, so signed requests would prove nothing';
-      if (failed(before, 'tls') || before.find((b) => b.id === 'url')?.checks.some((c) => c.id === 'url.dns' && c.status === 'fail'))
+      // --insecure lets the requests go on past a certificate failure (the tls step still fails).
+      if ((failed(before, 'tls') && !insecureTlsOnly(s, before)) || before.find((b) => b.id === 'url')?.checks.some((c) => c.id === 'url.dns' && c.status === 'fail'))
         return 'the server cannot be reached securely';
       return undefined;
     },
@@ -51,7 +53,20 @@ export const STEPS: StepDef[] = [
     gate: (s, before) => afterAuth(s, before),
     checks: [dobField],
   },
+  {
+    id: 'data',
+    title: 'Data checks',
+    gate: (s, before) => afterAuth(s, before),
+    checks: DATA_CHECKS,
+  },
 ];
+
+function insecureTlsOnly(s: Parameters<NonNullable<StepDef['gate']>>[0], before: StepResult[]): boolean {
+  const tls = before.find((b) => b.id === 'tls');
+  const handshake = tls?.checks.find((c) => c.id === 'tls.handshake');
+  const others = tls?.checks.filter((c) => c.id !== 'tls.handshake') ?? [];
+  return s.client.insecure && !!handshake && /^TLS_/.test(handshake.findings?.[0]?.code ?? '') && others.every((c) => c.status !== 'fail' && c.status !== 'error');
+}
 
 function afterAuth(s: Parameters<NonNullable<StepDef['gate']>>[0], before: StepResult[]): string | undefined {
   const auth = before.find((b) => b.id === 'auth');

@@ -1,8 +1,8 @@
 // Step "url": the Base URL as typed, then whether its host name resolves.
-import { finding } from '../findings.js';
 import { resolveHost } from '../net/tls.js';
 import { proxyFor } from '../net/proxy.js';
 import { fromFindings, result, type Check } from './check.js';
+import { dnsFinding } from './net-findings.js';
 
 export const urlStatic: Check = {
   id: 'url.shape',
@@ -11,6 +11,8 @@ export const urlStatic: Check = {
     const u = s.url;
     const evidence: Record<string, unknown> = { effective: u.effective };
     if (u.code) evidence.code = u.code;
+    // Site-specific notes (e.g. the Arkansas June 30 cut-off) belong in --json too, not only in the sentence.
+    if (u.notes.length) evidence.notes = u.notes;
     const r = fromFindings(this.id, this.title, u.findings, `https, /plus360api/v${u.version ?? '1'}/${u.code ?? ''}/ shape, ends with a slash.`, evidence);
     if (u.notes.length) r.detail += ' ' + u.notes.join(' ');
     if (u.effective && u.findings.some((f) => f.severity === 'fail') && !u.apiBlocked) {
@@ -27,26 +29,26 @@ export const urlDns: Check = {
     const host = s.url.host;
     if (!host || !s.url.effective) return result(this.id, this.title, 'skip', 'No usable host name.');
     const proxy = proxyFor(s.url.effective);
-    if (proxy) return result(this.id, this.title, 'skip', `Requests go through the proxy ${proxy.display}, which resolves the name itself.`, { evidence: { proxy: proxy.display } });
+    if (proxy) {
+      return result(this.id, this.title, 'skip', `Requests go through the proxy ${proxy.display} (from ${proxy.source}), which resolves ${host} itself.`, {
+        evidence: { host, proxy: proxy.display, proxySource: proxy.source },
+      });
+    }
     const d = await resolveHost(host, s.opts.timeoutMs);
-    const evidence = { host, addresses: d.addresses, ms: d.ms };
+    const evidence: Record<string, unknown> = { host, addresses: d.addresses, ms: d.ms };
     if (d.error) {
-      const timeout = d.error.kind === 'TIMEOUT';
-      const f = finding(
-        timeout ? 'TIMEOUT' : 'DNS_FAILED',
-        'fail',
-        'district',
-        timeout ? `Looking up ${host} timed out.` : `${host} does not resolve (${d.error.code}).`,
-        `Check the spelling of the host in the Base URL. If the name only exists inside the district network, the vendor needs a public DNS name (district IT: public DNS record and firewall for the HAC server).`,
-      );
-      return result(this.id, this.title, 'fail', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+      evidence.reason = d.reason;
+      evidence.code = d.error.code;
+      const f = dnsFinding(host, d);
+      return result(this.id, this.title, 'fail', f.message, { fix: f.fix, owner: f.owner, findings: [f], evidence });
     }
     let detail = `${host} → ${d.addresses.join(', ')} (${d.ms} ms).`;
     if (d.privateOnly) {
-      detail += ' Every address is private: it resolves only inside a private network, so the vendor\'s servers on the internet cannot reach it.';
+      evidence.privateOnly = true;
+      detail += ' Every address is private (10.x, 172.16–31.x, 192.168.x, 100.64–127.x or fc00::/7): the name resolves only to an inside address, so the vendor\'s servers on the internet cannot reach it.';
       return result(this.id, this.title, 'warn', detail, {
         owner: 'district',
-        fix: 'Publish the HAC server under a public address (district IT: DNS and firewall), unless this check runs inside the district on purpose.',
+        fix: 'District IT: publish the HAC server under a public address (public DNS record and firewall/NAT), unless this check runs inside the district network on purpose.',
         evidence,
       });
     }

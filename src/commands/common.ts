@@ -1,6 +1,7 @@
 // Turns flags, environment, stdin and (on a terminal) prompts into a Session ready to run.
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { parseFieldOptions } from '../data/fields.js';
 import { cleanValue, crossChecks, FIELD_NAMES, FIELD_SOURCES, type Field, type HygieneIssue } from '../inputs.js';
 import { HttpClient, type ClientOptions } from '../net/client.js';
 import { registerSecret } from '../redact.js';
@@ -23,6 +24,7 @@ export interface CommonFlags {
   all?: boolean;
   sample?: string;
   showPii?: boolean;
+  field?: string[];
   insecure?: boolean;
 }
 
@@ -149,6 +151,14 @@ export function readCaFiles(files: string[] | undefined): string[] {
   });
 }
 
+function fieldOptions(values: string[] | undefined): RunOptions['fields'] {
+  try {
+    return parseFieldOptions(values);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 export function runOptions(f: CommonFlags): RunOptions {
   const timeoutMs = parseTimeout(f.timeout);
   const sample = f.sample === undefined ? 500 : Number(f.sample);
@@ -162,6 +172,7 @@ export function runOptions(f: CommonFlags): RunOptions {
     bodyTimeoutMs: Math.max(timeoutMs, 600_000),
     concurrency: 4,
     showPii: !!f.showPii,
+    fields: fieldOptions(f.field),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Session } from '../session.js';
 import type { Report, StepId } from '../types.js';
 import { VERSION } from '../version.js';
 import { makeSession, resolveInputs, type CommonFlags, type Need } from './common.js';
+import type { ShareFlags } from '../wizard/share.js';
 
 export type CommandName = 'check-url' | 'auth' | 'probe-endpoints' | 'dob-check' | 'diagnose';
 
@@ -14,7 +15,7 @@ const PLAN: Record<CommandName, { steps: StepId[]; need: Need }> = {
   auth: { steps: ['url', 'tls', 'auth'], need: { url: true, key: true, secret: true } },
   'probe-endpoints': { steps: ['url', 'tls', 'auth', 'subscriptions'], need: { url: true, key: true, secret: true } },
   'dob-check': { steps: ['url', 'tls', 'auth', 'dob'], need: { url: true, key: true, secret: true } },
-  diagnose: { steps: ['url', 'tls', 'auth', 'subscriptions', 'dob'], need: { url: true, key: true, secret: true } },
+  diagnose: { steps: ['url', 'tls', 'auth', 'subscriptions', 'dob', 'data'], need: { url: true, key: true, secret: true } },
 };
 
 export function stepsFor(cmd: CommandName): StepDef[] {
@@ -22,6 +23,8 @@ export function stepsFor(cmd: CommandName): StepDef[] {
 }
 
 export async function diagnoseSession(s: Session, cmd: CommandName, listener?: StepListener): Promise<Report> {
+  // Send what the steps will need up front, so the run costs a few round trips, not one per step.
+  s.warm(PLAN[cmd].steps);
   const results = await runSteps(s, stepsFor(cmd), listener);
   return buildReport(s, results, VERSION);
 }
@@ -45,13 +48,18 @@ export async function runCommand(cmd: CommandName, flags: CommonFlags, io: Io = 
   return report.verdict === 'pass' ? 0 : 1;
 }
 
-export async function present(session: Session, cmd: CommandName, flags: CommonFlags, io: Io): Promise<Report> {
+export async function present(session: Session, cmd: CommandName, flags: CommonFlags & ShareFlags, io: Io): Promise<Report> {
+  const share = flags.report || flags.caseText || flags.emailText ? await import('../wizard/share.js') : null;
+  const reportFile = flags.report ? share!.reportPath(flags.report) : undefined;
+  let report: Report;
   if (flags.json) {
-    const report = await diagnoseSession(session, cmd);
+    report = await diagnoseSession(session, cmd);
     if (!flags.verbose) delete report.requests;
     io.out(JSON.stringify(report, null, 2));
-    return report;
+  } else {
+    const { live } = await import('../render/live.js');
+    report = await live(session, cmd, flags, io);
   }
-  const { live } = await import('../render/live.js');
-  return live(session, cmd, flags, io);
+  share?.shareAfterRun(report, flags, { requests: session.client.log }, io, reportFile);
+  return report;
 }

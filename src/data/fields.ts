@@ -91,7 +91,8 @@ export class FieldPicker {
     return this.best.get(role)?.key;
   }
 
-  given_(role: Role): string | undefined {
+  /** The label the user named for this role, if any. */
+  givenFor(role: Role): string | undefined {
     return this.given[role];
   }
 }

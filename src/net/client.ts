@@ -1,9 +1,11 @@
 // The one place that talks HTTP. Checks ask it for exchanges; it signs, sends, times, reads the
 // body streaming and classifies failures. Clock, nonce and transport are injectable for tests.
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { trustedCa } from './ca.js';
 import { analyseBody, type BodySummary } from './body.js';
 import { classifyError, type NetError } from './errors.js';
+import { anyProxy, proxyEnv, proxyFor } from './proxy.js';
 import { makeNonce, sign, unixTime } from '../oauth/sign.js';
 import { parseOAuthProblem, type OAuthProblem } from '../oauth/problem.js';
 import type { RequestRecord, SignatureMethod } from '../types.js';
@@ -67,6 +69,10 @@ export interface Exchange {
   clockSkewSec: number | null;
   serverDate: string | null;
   body?: BodySummary;
+  /** The proxy this request went through (credentials removed), as chosen from HTTPS_PROXY/NO_PROXY. */
+  via?: string;
+  /** Request sent → response headers received (includes DNS, TCP and TLS when a new connection was opened). */
+  headersMs?: number;
   error?: NetError;
   problem?: OAuthProblem;
   signing?: { baseString: string; authorizationHeader: string; nonce: string; timestamp: string; signatureMethod: SignatureMethod };
@@ -81,13 +87,16 @@ export function loadCaFiles(files: string[]): string[] {
 }
 
 function proxyConfigured(): boolean {
-  return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => !!process.env[k]);
+  return anyProxy(proxyEnv());
 }
 
 async function undiciTransport(opts: ClientOptions): Promise<Transport> {
   const undici = await import('undici');
   const ca = trustedCa(opts.extraCaPems);
-  const connect = { ca, rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs };
+  // One TLS context for every connection: with --ca, building it parses ~150 root certificates
+  // (about 40 ms of blocked event loop), which per connection serialised the parallel probes.
+  const secureContext = ca ? createSecureContext({ ca }) : undefined;
+  const connect = { ca, secureContext, rejectUnauthorized: !opts.insecure, timeout: opts.timeoutMs };
   const common = {
     connect,
     headersTimeout: opts.timeoutMs,
@@ -96,7 +105,7 @@ async function undiciTransport(opts: ClientOptions): Promise<Transport> {
     connections: 8,
   };
   const dispatcher = proxyConfigured()
-    ? new undici.EnvHttpProxyAgent({ ...common, requestTls: connect, proxyTls: connect } as ConstructorParameters<typeof undici.EnvHttpProxyAgent>[0])
+    ? new undici.EnvHttpProxyAgent({ ...common, ...proxyEnv(), requestTls: connect, proxyTls: connect } as ConstructorParameters<typeof undici.EnvHttpProxyAgent>[0])
     : new undici.Agent(common);
   return async (url, init) => {
     const res = await undici.request(url, {
@@ -129,6 +138,11 @@ export class HttpClient {
     this.clock = opts.clock ?? Date.now;
     this.nonce = opts.nonce ?? makeNonce;
     if (opts.transport) this.transportPromise = Promise.resolve(opts.transport);
+  }
+
+  /** --insecure: certificates are not verified for requests (the TLS check still reports them). */
+  get insecure(): boolean {
+    return !!this.opts.insecure;
   }
 
   extraCa(): string[] | undefined {
@@ -182,6 +196,8 @@ export class HttpClient {
         return this.finish(ex, started);
       }
     }
+    const proxy = this.opts.transport ? null : proxyFor(url);
+    if (proxy) ex.via = proxy.display;
     const controller = new AbortController();
     let timer = setTimeout(() => controller.abort(new DOMException('request timed out', 'TimeoutError')), this.opts.timeoutMs);
     let res: TransportResponse | undefined;
@@ -190,6 +206,7 @@ export class HttpClient {
       ex.status = res.status;
       ex.headers = res.headers;
       const received = this.clock();
+      ex.headersMs = Math.max(0, Math.round(received - started));
       const date = res.headers['date'] ? Date.parse(res.headers['date']) : NaN;
       if (Number.isFinite(date)) {
         ex.serverDate = new Date(date).toISOString();
@@ -215,8 +232,8 @@ export class HttpClient {
       if (!ok) ex.problem = parseOAuthProblem(res.headers['www-authenticate'], ex.body.excerpt, res.headers['content-type']);
     } catch (err) {
       res?.abort();
-      const e = classifyError(controller.signal.aborted ? controller.signal.reason ?? err : err);
-      ex.error = controller.signal.aborted ? { ...e, kind: 'TIMEOUT' } : e;
+      const e = classifyError(controller.signal.aborted ? controller.signal.reason ?? err : err, proxy ?? undefined);
+      ex.error = controller.signal.aborted ? { ...e, kind: 'TIMEOUT', ...(proxy ? { proxy: proxy.display } : {}) } : e;
     } finally {
       clearTimeout(timer);
     }
@@ -227,7 +244,7 @@ export class HttpClient {
     ex.ms = Math.max(0, Math.round(this.clock() - started));
     this.exchanges.push(ex);
     this.opts.onExchange?.(ex);
-    this.log.push({
+    const record: RequestRecord & { headersMs?: number; via?: string } = {
       at: ex.at,
       method: ex.method,
       url: ex.url,
@@ -236,7 +253,10 @@ export class HttpClient {
       ms: ex.ms,
       ...(ex.error ? { error: ex.error.kind } : {}),
       ...(ex.retryNote ? { note: ex.retryNote } : {}),
-    });
+      ...(ex.headersMs !== undefined ? { headersMs: ex.headersMs } : {}),
+      ...(ex.via ? { via: ex.via } : {}),
+    };
+    this.log.push(record);
     return ex;
   }
 }

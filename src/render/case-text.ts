@@ -1,7 +1,7 @@
 // Ready-to-paste texts: the PowerSchool support case (only the API Profile items that must change,
 // with their exact labels) and the e-mail to the vendor's tier-2 help. Plain text, no colours,
 // nothing but the masked key and the secret's fingerprint. Renders a finished report; decides nothing.
-import { ADVANCED_SETTINGS_PATH, API_PROFILE_PATH, findEndpoint } from '../catalog.js';
+import { API_PROFILE_PATH, findEndpoint } from '../catalog.js';
 import { OWNER_TITLES } from '../findings.js';
 import type { Finding, Owner, Report, RequestRecord, Status } from '../types.js';
 
@@ -73,9 +73,14 @@ export function utc(at: string | Date, millis = false): string {
   return iso.replace('T', ' ').replace(millis ? /Z$/ : /(\.\d+)?Z$/, ' UTC');
 }
 
+/** In the order they were sent (the log keeps the order they finished). */
+export function byTime(requests: RequestRecord[]): RequestRecord[] {
+  return [...requests].sort((a, b) => a.at.localeCompare(b.at));
+}
+
 export function evidenceLines(requests: RequestRecord[]): string[] {
   if (!requests.length) return ['  (no request was sent)'];
-  return requests.map((q) => `  ${utc(q.at, true)}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms`);
+  return byTime(requests).map((q) => `  ${utc(q.at, true)}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`);
 }
 
 function when(r: Report, o: TextOptions): string {
@@ -111,7 +116,6 @@ export function caseText(r: Report, o: TextOptions = {}): string {
     lines.push(`  ${i + 1}. ${it.setting}`);
     lines.push(`     Why: ${it.why}`);
   });
-  if (items.some((it) => it.setting.includes('Date of Birth'))) lines.push(`  (Date of Birth is a secure element: ${ADVANCED_SETTINGS_PATH}.)`);
   lines.push('');
   lines.push('Evidence: every request of the check (UTC). Signed calls that passed authentication should appear in the eSchoolPLUS API Log under this consumer key; calls rejected before authentication may not.');
   lines.push(...evidenceLines(requestsOf(r, o)));
@@ -150,7 +154,9 @@ export function emailText(r: Report, o: TextOptions = {}): string {
     lines.push(`  Subscriptions answering with data: ${ok.length} of ${r.subscriptions.length}${missing.length ? `; not: ${missing.join(', ')}` : ''}`);
   }
   const d = r.dateOfBirth;
-  lines.push(`  Date of Birth: ${d.status}${d.field ? ` (field ${d.field}, a value on ${d.withValue} of ${d.checked} records checked)` : d.reason ? ` (${d.reason})` : ''}`);
+  const dob = d.field ? `field ${d.field}, a value on ${d.withValue} of ${d.checked} records checked`
+    : d.status === 'unknown' ? d.reason ?? '' : `no date-of-birth field on the ${d.checked} records checked`;
+  lines.push(`  Date of Birth: ${d.status}${dob ? ` (${dob})` : ''}`);
   lines.push('');
   if (r.findings.length) {
     lines.push('What must change, by who must act:');

@@ -60,7 +60,7 @@ export async function live(session: Session, cmd: CommandName, flags: CommonFlag
   if (flags.verbose && report.requests?.length) {
     io.out('');
     io.out(chalk.bold.underline('Requests (look them up in the eSchoolPLUS API Log by UTC time)'));
-    for (const q of report.requests) io.out(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms`));
+    for (const q of report.requests) io.out(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`));
   }
   io.out('');
   io.out(report.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL'));

@@ -3,7 +3,7 @@
 // Check evidence objects are left out on purpose: they may hold sample values. Decides nothing.
 import { OWNER_TITLES } from '../findings.js';
 import type { Owner, Report, Status } from '../types.js';
-import { profileChanges, utc, type TextOptions } from './case-text.js';
+import { byTime, profileChanges, utc, type TextOptions } from './case-text.js';
 
 const MARK: Record<Status, string> = { pass: '✅ pass', warn: '⚠️ warning', fail: '❌ fail', skip: '➖ skipped', error: '‼️ error' };
 const OWNER_ORDER: Owner[] = ['district', 'powerschool', 'vendor'];
@@ -21,7 +21,7 @@ function code(text: string): string {
 }
 
 export function renderMarkdown(r: Report, o: TextOptions = {}): string {
-  const requests = o.requests ?? r.requests ?? [];
+  const requests = byTime(o.requests ?? r.requests ?? []);
   const at = utc(o.generatedAt ?? new Date());
   const fails = r.findings.filter((f) => f.severity === 'fail').length;
   const warns = r.findings.length - fails;
@@ -94,7 +94,9 @@ export function renderMarkdown(r: Report, o: TextOptions = {}): string {
   out.push('');
   out.push(d.status === 'unknown'
     ? `Not checked${d.reason ? `: ${md(d.reason)}` : ''}.`
-    : `${md(d.status)}: field ${d.field ? code(d.field) : '(none)'} has a value on ${d.withValue} of ${d.checked} Student records checked.`);
+    : d.field
+      ? `${md(d.status)}: field ${code(d.field)} has a value on ${d.withValue} of ${d.checked} Student records checked.`
+      : `${md(d.status)}: no date-of-birth field on any of the ${d.checked} Student records checked.`);
   out.push('');
 
   out.push('## Evidence: every request esp-doctor sent');

@@ -82,7 +82,7 @@ export function renderText(r: Report, opts: { verbose?: boolean } = {}): string 
   if (opts.verbose && r.requests?.length) {
     out.push('');
     out.push(chalk.bold.underline('Requests (find them in the eSchoolPLUS API Log by time)'));
-    for (const q of r.requests) out.push(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms`));
+    for (const q of r.requests) out.push(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`));
   }
   out.push('');
   out.push(r.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL') + chalk.gray(' (exit code 1)'));

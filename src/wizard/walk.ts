@@ -24,7 +24,8 @@ export async function walk(s: Session, upTo: StepId, shown: StepId[], spinners: 
     clearTimeout(slow);
     const check = step.checks[index];
     if (!spinner || !check) return;
-    spinner.text(`${step.title}: ${check.title}…`);
+    const what = check.title.startsWith(step.title) ? check.title : `${step.title}: ${check.title}`;
+    spinner.text(`${what}…`);
     slow = setTimeout(() => {
       spinner?.text(`${step.title}: still waiting for "${check.title}" — ${host} has not answered yet (up to ${perRequest} s per request)…`);
     }, slowMs);
