@@ -67,3 +67,12 @@ test('a connection failure mid-body is passed on, not mistaken for bad JSON', as
   }
   await assert.rejects(analyseBody(broken(), '', limits()), /socket hang up/);
 });
+
+test('an array of strings or numbers in a wrapper is not mistaken for the records', async () => {
+  const a = await analyseBody(chunks('{"meta":{"warnings":["x","y"]},"students":[{"id":1},{"id":2}]}'), '', limits());
+  assert.deepEqual([a.kind, a.records, a.wrapperKey], ['json-wrapper', 2, 'students']);
+  const b = await analyseBody(chunks('{"ids":[1,2,3],"grid":[[1],[2]],"data":{"items":[{"id":1}]}}'), '', limits());
+  assert.deepEqual([b.kind, b.records, b.wrapperKey], ['json-wrapper', 1, 'items']);
+  const c = await analyseBody(chunks('{"tags":["a"]}'), '', limits());
+  assert.deepEqual([c.kind, c.records], ['json-object', 1]);
+});

@@ -183,6 +183,10 @@ export async function analyseBody(
   let rootIsObject = false;
   let currentKeyAtDepth1: string | undefined;
   let builder: RecordBuilder | null = null;
+  /** A wrapper's array is only the records array once its first element turns out to be an object. */
+  let unconfirmed = false;
+  /** Inside an array that was passed over (strings, numbers, nested arrays): no records here. */
+  let skipBelow = -1;
   let stop = false;
   let lastKey: string | undefined;
   const rootFields: string[] = [];
@@ -233,14 +237,18 @@ export async function analyseBody(
             recordsDepth = 1;
             out.kind = 'json-array';
           }
+        } else if (!recordsDone && depth === recordsDepth && unconfirmed && n === 'startArray') {
+          abandon();
         } else if (!recordsDone && depth === recordsDepth) {
+          unconfirmed = false;
           builder = new RecordBuilder();
           builder.start(n === 'startObject' ? 'object' : 'array');
           depth++;
           return;
-        } else if (!recordsDone && recordsDepth < 0 && n === 'startArray' && depth <= 3) {
-          // First array inside a wrapper object: the records live here.
+        } else if (!recordsDone && recordsDepth < 0 && skipBelow < 0 && n === 'startArray' && depth <= 3) {
+          // First array inside a wrapper object: the records live here if it holds objects.
           recordsDepth = depth + 1;
+          unconfirmed = true;
           out.kind = 'json-wrapper';
           out.wrapperKey = depth === 1 ? currentKeyAtDepth1 : lastKey;
         }
@@ -250,7 +258,9 @@ export async function analyseBody(
       case 'endObject':
       case 'endArray': {
         depth--;
+        if (skipBelow >= 0 && depth < skipBelow) skipBelow = -1;
         if (depth + 1 === recordsDepth) {
+          unconfirmed = false;
           recordsDone = out.records > 0;
           if (!recordsDone) {
             // An empty array: keep looking for a non-empty one, but remember this wrapper key.
@@ -268,9 +278,21 @@ export async function analyseBody(
         }
         return;
       default:
-        if (depth === recordsDepth && !recordsDone) emit(tok.value);
+        if (depth === recordsDepth && !recordsDone) {
+          if (unconfirmed) abandon();
+          else emit(tok.value);
+        }
     }
   };
+
+  function abandon(): void {
+    // e.g. {"meta":{"warnings":["x"]},"students":[…]}: keep looking after this array ends.
+    skipBelow = recordsDepth;
+    recordsDepth = -1;
+    unconfirmed = false;
+    out.kind = 'json-object';
+    delete out.wrapperKey;
+  }
 
   const iterator = body[Symbol.asyncIterator]();
   try {
