@@ -39,6 +39,18 @@ function fieldsSeen(p: Probe): string {
 
 const skip = (c: Check, why: string, evidence?: Record<string, unknown>): CheckResult => result(c.id, c.title, 'skip', `Not checked: ${why}.`, { evidence });
 
+/** A check's result carrying one warning finding. */
+const warned = (c: Check, f: Finding, evidence: Record<string, unknown>): CheckResult =>
+  result(c.id, c.title, 'warn', f.message, { fix: f.fix, owner: f.owner, findings: [f], evidence });
+
+/** The Student read with its facts and scope, or why it cannot be used. */
+async function studentData(s: Session): Promise<{ st: Probe; sf: StudentFacts; sc: { text: string; complete: boolean } } | string> {
+  const st = await probeOf(s, 'Student');
+  const why = unreadable(st, 'Student');
+  if (why) return why;
+  return { st: st!, sf: st!.facts as StudentFacts, sc: scope(st!) };
+}
+
 export const studentBuildings: Check = {
   id: 'data.buildings',
   title: 'Student buildings are in the School list',
@@ -83,7 +95,7 @@ export const studentBuildings: Check = {
     const f = finding('STUDENT_BUILDING_UNKNOWN', 'warn', 'district',
       `${unknownRecords} of ${sf.records} Student records checked (${unknownCodes} distinct building codes, field "${field}") name a building that is not in the School list (${cf.records} schools).`,
       `District IT: check that every building students are enrolled in is set up in eSchoolPLUS and returned by "Get eSchoolPLUS/School (v1)"; the IEP product cannot place students in unknown buildings.`, 'Student');
-    return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+    return warned(this, f, evidence);
   },
 };
 
@@ -91,11 +103,9 @@ export const preregistered: Check = {
   id: 'data.prereg',
   title: 'Pre-registered students arrive',
   async run(s) {
-    const st = await probeOf(s, 'Student');
-    const why = unreadable(st, 'Student');
-    if (why) return skip(this, why);
-    const sf = st!.facts as StudentFacts;
-    const sc = scope(st!);
+    const d = await studentData(s);
+    if (typeof d === 'string') return skip(this, d);
+    const { st, sf, sc } = d;
     const flag = sf.picker.field('prereg');
     const status = sf.picker.field('status');
     const statuses = Object.fromEntries([...sf.statuses.counts].sort((a, b) => b[1] - a[1]));
@@ -111,14 +121,14 @@ export const preregistered: Check = {
       const seen = Object.entries(statuses).slice(0, 8).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
       how = `status values in field "${status}": ${seen}${sf.statuses.capped ? ', …' : ''}`;
     } else {
-      return skip(this, `no Student field looks like an enrollment status or a pre-registered flag (fields seen: ${fieldsSeen(st!)}); name it with --field status=Label or --field prereg=Label`, evidence);
+      return skip(this, `no Student field looks like an enrollment status or a pre-registered flag (fields seen: ${fieldsSeen(st)}); name it with --field status=Label or --field prereg=Label`, evidence);
     }
     evidence.preregistered = observed;
     if (observed > 0) return result(this.id, this.title, 'pass', `${observed} pre-registered students in ${sc.text} (${how}).`, { evidence });
     const f = finding('PREREG_NOT_OBSERVED', 'warn', 'district',
       `No pre-registered students observed in ${sc.text} (${how}). A district may have none; if it has some, they are not being sent.`,
       `${API_PROFILE_PATH}: tick "Include Pre-Registered Students", then Save.`, 'Student');
-    return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+    return warned(this, f, evidence);
   },
 };
 
@@ -126,21 +136,19 @@ export const outOfDistrict: Check = {
   id: 'data.out-of-district',
   title: 'Out-of-district students arrive',
   async run(s) {
-    const st = await probeOf(s, 'Student');
-    const why = unreadable(st, 'Student');
-    if (why) return skip(this, why);
-    const sf = st!.facts as StudentFacts;
-    const sc = scope(st!);
+    const d = await studentData(s);
+    if (typeof d === 'string') return skip(this, d);
+    const { st, sf, sc } = d;
     const flag = sf.picker.field('outOfDistrict');
     if (!flag || sf.oodWithField === 0) {
-      return skip(this, `no Student field looks like an out-of-district flag (fields seen: ${fieldsSeen(st!)}); name it with --field outOfDistrict=Label`);
+      return skip(this, `no Student field looks like an out-of-district flag (fields seen: ${fieldsSeen(st)}); name it with --field outOfDistrict=Label`);
     }
     const evidence = { field: flag, withField: sf.oodWithField, outOfDistrict: sf.oodTrue, scope: sc.text };
     if (sf.oodTrue > 0) return result(this.id, this.title, 'pass', `${sf.oodTrue} out-of-district students in ${sc.text} (field "${flag}").`, { evidence });
     const f = finding('OUT_OF_DISTRICT_NOT_OBSERVED', 'warn', 'district',
       `No out-of-district students observed in ${sc.text} (field "${flag}" is never set). A district may have none; if it has some, they are not being sent.`,
       `${API_PROFILE_PATH}: tick "Include Out of District", then Save.`, 'Student');
-    return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+    return warned(this, f, evidence);
   },
 };
 
@@ -174,7 +182,7 @@ export const contactLinks: Check = {
     const f = finding('CONTACT_LINK_MISSING', 'warn', 'district',
       `${missing} of ${lf.linked.items.size} contacts linked in ${lScope.text} (field "${lField}") are missing from Contact (${cf.records} records, field "${cField}").`,
       'District IT: look these links up in eSchoolPLUS (student contacts); if the contacts exist there, open a PowerSchool case: "Get eSchoolPLUS/Contact (v1)" leaves out contacts that StudentContact refers to.', 'StudentContact');
-    return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+    return warned(this, f, evidence);
   },
 };
 
@@ -190,7 +198,7 @@ export const udRegFields: Check = {
     const f = finding('UDREG_NOT_MAPPED', 'warn', 'district',
       'UDRegUser answered with no records: no district-defined fields are mapped for the vendor.',
       'District IT: if the IEP product needs district-defined (UDRegUser) fields, map them for the API Profile in eSchoolPLUS; otherwise nothing to do.', 'UDRegUser');
-    return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence: { records: 0 } });
+    return warned(this, f, { records: 0 });
   },
 };
 

@@ -7,7 +7,7 @@ import type { CommonFlags } from '../commands/common.js';
 import type { Session } from '../session.js';
 import type { CheckResult, Report } from '../types.js';
 import { overallOf, rowOf } from '../diagnosis/endpoints.js';
-import { checkLine, findingsByOwner, stepHeader, subscriptionTable } from './text.js';
+import { checkLine, closingLines, stepHeader, subscriptionTable } from './text.js';
 
 const SLOW_MS = 5000;
 
@@ -55,14 +55,6 @@ export async function live(session: Session, cmd: CommandName, flags: CommonFlag
   });
   flush();
   io.out('');
-  io.out(chalk.bold.underline('Summary'));
-  io.out(findingsByOwner(report.findings));
-  if (flags.verbose && report.requests?.length) {
-    io.out('');
-    io.out(chalk.bold.underline('Requests (look them up in the eSchoolPLUS API Log by UTC time)'));
-    for (const q of report.requests) io.out(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`));
-  }
-  io.out('');
-  io.out(report.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL'));
+  for (const line of closingLines(report, !!flags.verbose)) io.out(line);
   return report;
 }

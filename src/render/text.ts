@@ -77,14 +77,17 @@ export function renderText(r: Report, opts: { verbose?: boolean } = {}): string 
     if (st.id === 'subscriptions' && r.subscriptions.length && st.status !== 'skip') out.push(subscriptionTable(r.subscriptions));
     out.push('');
   }
-  out.push(chalk.bold.underline('Summary'));
-  out.push(findingsByOwner(r.findings));
-  if (opts.verbose && r.requests?.length) {
-    out.push('');
-    out.push(chalk.bold.underline('Requests (find them in the eSchoolPLUS API Log by time)'));
+  out.push(...closingLines(r, !!opts.verbose));
+  return out.join('\n');
+}
+
+/** Summary by owner, the request list (verbose), and the verdict: the end of every text report. */
+export function closingLines(r: Report, verbose: boolean): string[] {
+  const out = [chalk.bold.underline('Summary'), findingsByOwner(r.findings)];
+  if (verbose && r.requests?.length) {
+    out.push('', chalk.bold.underline('Requests (look them up in the eSchoolPLUS API Log by UTC time)'));
     for (const q of r.requests) out.push(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`));
   }
-  out.push('');
-  out.push(r.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL') + chalk.gray(' (exit code 1)'));
-  return out.join('\n');
+  out.push('', r.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL'));
+  return out;
 }
