@@ -9,6 +9,7 @@ if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '' || process
 import { Command, CommanderError, Option } from 'commander';
 import { CancelledError, UsageError } from './errors.js';
 import { installRedaction, redact } from './redact.js';
+import { claimInterrupt, deliverInterrupt } from './interrupt.js';
 import type { CommonFlags } from './commands/common.js';
 import type { CommandName } from './commands/diagnose.js';
 import { VERSION } from './version.js';
@@ -119,6 +120,7 @@ export function buildProgram(): Command {
     .option('--preset <name>', 'district behaviour (see --list-presets)', 'healthy')
     .option('--port <n>', 'port (default: any free port)')
     .option('--list-presets', 'list the presets and exit')
+    .option('--no-color', 'no colours')
     .action(async (flags: { preset?: string; port?: string; listPresets?: boolean }) => {
       const sim = await import('./commands/simulate.js');
       const { stdio } = await import('./commands/diagnose.js');
@@ -126,10 +128,10 @@ export function buildProgram(): Command {
         exitCode = await sim.listPresets(stdio);
         return;
       }
-      exitCode = await sim.runSimulate(flags, stdio, () => new Promise<void>((resolve) => process.once('SIGINT', () => resolve())));
+      exitCode = await sim.runSimulate(flags, stdio, () => new Promise<void>((resolve) => claimInterrupt(resolve)));
     });
 
-  shareFlags(withCommon(program.command('demo').description('start the simulator and diagnose it in one go (exits 0 when the demonstration ran)')))
+  shareFlags(dataFlags(withCommon(program.command('demo').description('start the simulator and diagnose it in one go (exits 0 when the demonstration ran)'))))
     .option('--preset <name>', 'simulated district (see simulate --list-presets)', 'demo')
     .action(async (flags: CommonFlags & { preset?: string }) => {
       const { runDemo } = await import('./commands/simulate.js');
@@ -155,10 +157,13 @@ function lastResort(err: unknown): void {
 export async function main(argv: string[]): Promise<number> {
   process.on('uncaughtException', lastResort);
   process.on('unhandledRejection', lastResort);
-  process.once('SIGINT', () => {
-    process.stderr.write('\nCancelled.\n');
-    process.exit(130);
-  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (deliverInterrupt()) return;
+      process.stderr.write('\nCancelled.\n');
+      process.exit(130);
+    });
+  }
   const program = buildProgram();
   try {
     // No command: the walk-through for a person at a terminal (options go to it), else the usage.

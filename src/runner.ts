@@ -87,6 +87,7 @@ export async function buildReport(s: Session, steps: StepResult[], version: stri
     dateOfBirth,
     findings,
     verdict: failed ? 'fail' : 'pass',
-    requests: s.client.log,
+    // In the order sent (the log keeps the order they finished), to match the eSchoolPLUS API Log.
+    requests: [...s.client.log].sort((a, b) => a.at.localeCompare(b.at)),
   };
 }

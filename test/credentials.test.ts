@@ -73,3 +73,10 @@ test('parseOAuthProblem reads the accepted timestamp range', () => {
   const p = parseOAuthProblem(undefined, 'oauth_problem=timestamp_refused&oauth_acceptable_timestamps=1717171000-1717171600');
   assert.deepEqual(p?.acceptableTimestamps, [1717171000, 1717171600]);
 });
+
+test('a run forced to HMAC-SHA256 against a SHA-1 profile blames the run, not the profile', () => {
+  const v = decideAuth({ ours: generic(), skewSec: 0, method: 'HMAC-SHA256', experiments: { otherMethod: ok() } });
+  assert.equal(v.findings[0]!.code, 'AUTH_SIGNATURE_METHOD');
+  assert.equal(v.findings[0]!.owner, 'vendor');
+  assert.match(v.findings[0]!.fix, /without --signature-method/);
+});

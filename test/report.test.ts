@@ -36,7 +36,8 @@ describe('renderers', () => {
   test('markdown: text cannot break the tables or inject markup; evidence in the order sent', () => {
     const md = renderMarkdown(report([f('BAD_RESPONSE', 'powerschool', 'a | b <script>x</script> *c*')]));
     const row = md.split('\n').find((l) => l.includes('BAD\\_RESPONSE') || l.includes('`BAD_RESPONSE`'))!;
-    assert.ok(row.includes('a \\| b &lt;script&gt;x&lt;/script&gt; \\*c\\*'), row);
+    assert.ok(row.includes('a \\| b &lt;script>x&lt;/script> \\*c\\*'), row);
+    assert.ok(!/<[a-z/]/i.test(row), 'no tag can open');
     const evidence = md.split('\n').filter((l) => /^\| \d+ \|/.test(l));
     assert.equal(evidence.length, 2);
     for (const l of evidence) assert.equal(l.split(' | ').length, 7, l);

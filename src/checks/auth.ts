@@ -2,22 +2,28 @@
 import { decideAuth, skewText, SKEW_RETRY_SEC, type AuthVerdict, type Experiments } from '../diagnosis/credentials.js';
 import { endpointFindings, overallOf } from '../diagnosis/endpoints.js';
 import { finding } from '../findings.js';
-import { FIELD_NAMES } from '../inputs.js';
+import { FIELD_NAMES, type HygieneIssue } from '../inputs.js';
 import type { Exchange } from '../net/client.js';
 import type { Probe, Session } from '../session.js';
 import type { Finding, SignatureMethod } from '../types.js';
 import { fromFindings, result, type Check } from './check.js';
 import { netFinding } from './net-findings.js';
 
+/** CREDENTIAL_HYGIENE findings for the pasted values (the Base URL's are told in the URL step). */
+export function hygieneFindings(issues: HygieneIssue[]): Finding[] {
+  return issues.map((i) =>
+    finding('CREDENTIAL_HYGIENE', i.serious ? 'fail' : 'warn', 'vendor', i.problem,
+      i.field === 'baseUrl'
+        ? 'Re-copy the Base URL from the PowerSchool case into the vendor settings with nothing before or after it.'
+        : `Re-copy the ${FIELD_NAMES[i.field]} from the API Profile and paste it into the vendor settings with nothing before or after it.`),
+  );
+}
+
 export const hygiene: Check = {
   id: 'auth.inputs',
-  title: 'Base URL, key and secret as pasted',
+  title: 'Key and secret as pasted',
   async run(s) {
-    const issues = s.inputs.hygiene;
-    const findings: Finding[] = issues.map((i) =>
-      finding('CREDENTIAL_HYGIENE', i.serious ? 'fail' : 'warn', 'vendor', i.problem,
-        `Re-copy the ${FIELD_NAMES[i.field]} from the API Profile and paste it into the vendor settings with nothing before or after it.`),
-    );
+    const findings = hygieneFindings(s.inputs.hygiene.filter((i) => i.field !== 'baseUrl'));
     return fromFindings(this.id, this.title, findings, 'No stray spaces, line breaks, quotes or invisible characters.');
   },
 };
@@ -103,12 +109,17 @@ export const signedRequest: Check = {
         const how = ref.answer === 'data'
           ? `${ref.endpoint.resource} answered ${ref.exchange.status} with data.`
           : `${ok.join(', ')} accepted them (${ref.endpoint.resource} did not: see subscriptions).`;
-        return result(this.id, this.title, 'pass', `The key and secret work: ${how} Endpoints found at ${d.template.replace('{base}', '<base>/')}.`, { evidence });
+        return result(this.id, this.title, 'pass', `The key and secret work: ${how} Endpoints found at ${d.template.replace('{base}', s.base)}.`, { evidence });
       }
       case 'not_found': {
-        const f = finding('API_NOT_FOUND', 'fail', s.url.findings.length ? 'district' : 'powerschool',
-          `Every endpoint answered 404 under ${s.base} (tried ${s.templates().map((t) => t.replace('{base}', '<base>/')).join(' and ')}): the PLUS 360 API is not set up at this Base URL.`,
-          `Check the Base URL with the one from the PowerSchool case; if it is right, PowerSchool must configure the PLUS 360 API for the vendor on this server (support case). Calls that hit an unknown path do not appear in the eSchoolPLUS API Log.`);
+        const tried = s.templates().map((t) => t.replace('{base}', s.base)).join(' and ');
+        const f = s.opts.pathTemplate
+          ? finding('API_NOT_FOUND', 'fail', 'vendor',
+            `Every endpoint answered 404 with the --path-template given (${tried}).`,
+            'Run again without --path-template: esp-doctor then tries the known path shapes and reports which one the server answers.')
+          : finding('API_NOT_FOUND', 'fail', s.url.findings.length ? 'district' : 'powerschool',
+            `Every endpoint answered 404 (tried ${tried}): the PLUS 360 API is not set up at this Base URL.`,
+            `Check the Base URL with the one from the PowerSchool case; if it is right, PowerSchool must configure the PLUS 360 API for the vendor on this server (support case). Calls that hit an unknown path do not appear in the eSchoolPLUS API Log.`);
         return result(this.id, this.title, 'fail', f.message, { fix: f.fix, owner: f.owner, findings: [f], evidence });
       }
       case 'network': {
@@ -146,7 +157,9 @@ export const clock: Check = {
     if (skew === null) return result(this.id, this.title, 'skip', 'The server sent no Date header, so its clock cannot be compared.');
     const evidence = { skewSec: skew, serverDate: s.client.exchanges.find((e) => e.serverDate)?.serverDate };
     const o = await authOutcome(s);
-    if (Math.abs(skew) < SKEW_RETRY_SEC) return result(this.id, this.title, 'pass', `${skewText(skew)} (within a minute).`, { evidence });
+    if (Math.abs(skew) < SKEW_RETRY_SEC) {
+      return result(this.id, this.title, 'pass', `Server clock minus this machine's: ${skew >= 0 ? '+' : ''}${skew} s (within a minute; OAuth allows a few minutes).`, { evidence });
+    }
     if (o.verdict?.findings.some((f) => f.code === 'AUTH_CLOCK_SKEW')) {
       return result(this.id, this.title, 'fail', `${skewText(skew)}; this is why requests are refused (see above).`, { owner: 'district', evidence });
     }

@@ -28,20 +28,25 @@ export const dobField: Check = {
   async run(s) {
     const d = await dobSummary(s);
     const p = await s.studentRead();
-    const scope = p.exchange.body?.complete ? 'every Student record' : `the first ${d.checked} Student records (use --all for every record)`;
+    const complete = !!p.exchange.body?.complete;
+    const scope = complete ? 'every Student record' : `the first ${d.checked} Student records (use --all for every record)`;
+    const scopeNote = complete ? 'all records read' : 'a sample; --all reads every record';
     const evidence: Record<string, unknown> = { ...d, scope };
-    if (s.opts.showPii && p.dob) evidence.samples = p.dob.maskedSamples();
+    // Only on request, and masked to the year: support sometimes needs to see the format.
+    const samples = s.opts.showPii && p.dob ? p.dob.maskedSamples() : [];
+    if (samples.length) evidence.samples = samples;
+    const sampleText = samples.length ? ` Samples (masked): ${samples.join(', ')}.` : '';
     const fix = `${ADVANCED_SETTINGS_PATH}: tick "Date of Birth", then Save.`;
     switch (d.status) {
       case 'unknown':
         return result(this.id, this.title, 'skip', `Not checked: ${d.reason}.`, { evidence });
       case 'ok':
-        return result(this.id, this.title, 'pass', `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} in ${scope}.`, { evidence });
+        return result(this.id, this.title, 'pass', `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} Student records (${scopeNote}).${sampleText}`, { evidence });
       case 'partial': {
         const f = finding('DOB_PARTIAL', 'warn', 'district',
-          `Field "${d.field}" is empty on ${d.checked - d.withValue} of ${d.checked} Student records (${d.withValue} have a date).`,
-          'District: fill in the missing birth dates in eSchoolPLUS (student demographics); the IEP product needs them to match students.');
-        return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
+          `Field "${d.field}" is empty on ${d.checked - d.withValue} of ${d.checked} Student records (${d.withValue} have a date; ${scopeNote}).`,
+          'District: fill in the missing birth dates on the students\' demographics in eSchoolPLUS (an eSchoolPLUS report or query on students without a birth date finds them); the IEP product needs them to match students.');
+        return result(this.id, this.title, 'warn', f.message + sampleText, { fix: f.fix, owner: 'district', findings: [f], evidence });
       }
       default: {
         const what = d.field

@@ -86,12 +86,12 @@ export function netFinding(e: NetError, where: string, cert?: CertInfo, timeoutM
           'Check that the proxy in HTTPS_PROXY is the right one; ask your network team whether it can reach the HAC server.');
       }
       return finding('TIMEOUT', 'fail', 'district', `${w}: no answer${viaProxy(e)}${secs(timeoutMs) || ' within the time limit'}.`,
-        'District IT: check that the HAC server is up and that the firewall lets the vendor\'s addresses through (a silent drop looks like this). Re-run with a larger --timeout if the server is just slow.');
+        'If the connection check above passed, the server is reachable but slow or stuck: re-run with a larger --timeout, and district IT should check the HAC server (IIS application pool, eSchoolPLUS services). If the connection itself failed, a firewall may be dropping the vendor\'s traffic silently.');
     case 'TLS_UNTRUSTED': {
       const self = cert?.selfSigned || e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT';
-      const what = self ? 'a self-signed certificate' : `a certificate issued by "${cert?.issuer ?? '?'}", whose chain does not end at a trusted certificate authority`;
+      const what = self ? 'the certificate is self-signed' : `the certificate is issued by "${cert?.issuer ?? '?'}", whose chain does not end at a trusted certificate authority`;
       const intercept = e.proxy ? ' If your proxy inspects HTTPS, this is the proxy\'s own certificate: ask your network team for its root certificate and pass it with --ca (or NODE_EXTRA_CA_CERTS).' : ' If your own network intercepts HTTPS, run esp-doctor with --ca <your-root.pem>.';
-      return finding('TLS_UNTRUSTED', 'fail', 'district', `${w}: the server presents ${what} (${e.code})${viaProxy(e)}.${certText}`,
+      return finding('TLS_UNTRUSTED', 'fail', 'district', `${w}: ${what} (${e.code})${viaProxy(e)}.${certText}`,
         `District IT: install a certificate from a public certificate authority on the HAC server (IIS > Site > Bindings > https).${intercept}`);
     }
     case 'TLS_CHAIN_INCOMPLETE':

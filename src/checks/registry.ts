@@ -36,7 +36,7 @@ export const STEPS: StepDef[] = [
       if (s.url.apiBlocked) return 'the Base URL is not a PLUS 360 API address, so signed requests would prove nothing';
       // --insecure lets the requests go on past a certificate failure (the tls step still fails).
       if ((failed(before, 'tls') && !insecureTlsOnly(s, before)) || before.find((b) => b.id === 'url')?.checks.some((c) => c.id === 'url.dns' && c.status === 'fail'))
-        return 'the server cannot be reached securely';
+        return 'the server could not be reached securely or did not answer (see above)';
       return undefined;
     },
     checks: [hygiene, signedRequest, clock],

@@ -1,4 +1,5 @@
 // Step "subscriptions": the seven endpoints side by side.
+import { API_PROFILE_PATH } from '../catalog.js';
 import { endpointFindings, overallOf, rowOf } from '../diagnosis/endpoints.js';
 import { fromFindings, type Check } from './check.js';
 
@@ -10,11 +11,18 @@ export const endpoints: Check = {
     const overall = overallOf(probes);
     const rows = probes.map((p) => rowOf(p, overall));
     const findings = endpointFindings(probes);
-    const ok = rows.filter((r) => r.status === 'ok').length;
-    return fromFindings(this.id, this.title, findings, `All ${rows.length} endpoints answer with data.`, {
-      ok,
+    const missing = rows.filter((r) => r.status === 'missing');
+    const r = fromFindings(this.id, this.title, findings, `All ${rows.length} endpoints answer with data.`, {
+      ok: rows.filter((x) => x.status === 'ok').length,
       total: rows.length,
-      missing: rows.filter((r) => r.status === 'missing').map((r) => r.resource),
+      missing: missing.map((x) => x.resource),
     });
+    if (missing.length > 1) {
+      // One line that names every box to tick, not only the first finding's.
+      r.fix = `${API_PROFILE_PATH} > Subscriptions: tick ${missing.map((x) => `"${x.label}"`).join(' and ')}, then Save.`;
+      r.detail = `${missing.length} of ${rows.length} endpoints are rejected while the others accept the same credentials: ${missing.map((x) => x.resource).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not subscribed.` +
+        (findings.length > missing.length ? ' ' + findings.filter((f) => f.code !== 'SUBSCRIPTION_MISSING').map((f) => f.message).join(' ') : '');
+    }
+    return r;
   },
 };

@@ -1,6 +1,7 @@
 // Step "url": the Base URL as typed, then whether its host name resolves.
 import { resolveHost } from '../net/tls.js';
 import { proxyFor } from '../net/proxy.js';
+import { hygieneFindings } from './auth.js';
 import { fromFindings, result, type Check } from './check.js';
 import { dnsFinding } from './net-findings.js';
 
@@ -13,7 +14,8 @@ export const urlStatic: Check = {
     if (u.code) evidence.code = u.code;
     // Site-specific notes (e.g. the Arkansas June 30 cut-off) belong in --json too, not only in the sentence.
     if (u.notes.length) evidence.notes = u.notes;
-    const r = fromFindings(this.id, this.title, u.findings, `https, /plus360api/v${u.version ?? '1'}/${u.code ?? ''}/ shape, ends with a slash.`, evidence);
+    const pasted = hygieneFindings(s.inputs.hygiene.filter((i) => i.field === 'baseUrl'));
+    const r = fromFindings(this.id, this.title, [...pasted, ...u.findings], `https, /plus360api/v${u.version ?? '1'}/${u.code ?? ''}/ shape, ends with a slash.`, evidence);
     if (u.notes.length) r.detail += ' ' + u.notes.join(' ');
     if (u.effective && u.findings.some((f) => f.severity === 'fail') && !u.apiBlocked) {
       r.detail += ` esp-doctor continues with ${u.effective}.`;

@@ -48,7 +48,7 @@ export async function defaultPrompter(): Promise<Prompter> {
   const { input, password } = await import('@inquirer/prompts');
   return {
     text: (message) => input({ message }),
-    secret: (message) => password({ message, mask: '*' }),
+    secret: (message) => password({ message, mask: '*', toggleMask: false }),
   };
 }
 
@@ -122,7 +122,7 @@ export async function resolveInputs(f: CommonFlags, need: Need, prompter?: Promp
 export function parseTimeout(v: string | undefined): number {
   if (v === undefined) return 20_000;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout takes seconds between 0 and 3600, not "${v}".`);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600) throw new UsageError(`--timeout takes a number of seconds above 0 and at most 3600, not "${v}".`);
   return Math.round(n * 1000);
 }
 

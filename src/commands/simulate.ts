@@ -1,6 +1,6 @@
 // `simulate`: run the built-in PLUS 360 simulator for training or manual testing, and `demo`:
 // simulator + diagnose in one process.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -36,19 +36,25 @@ export async function runSimulate(flags: { preset?: string; port?: string }, io:
   const dir = mkdtempSync(join(tmpdir(), 'esp-doctor-sim-'));
   const caFile = join(dir, 'simulator-ca.pem');
   writeFileSync(caFile, sim.caPem, { mode: 0o600 });
+  // The secret file must not outlive the simulator, however it ends.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   const envFile = join(dir, 'vendor.env');
-  writeFileSync(envFile, `ESP_BASE_URL=${sim.baseUrl}\nESP_CONSUMER_KEY=${sim.vendorKey}\nESP_CONSUMER_SECRET=${sim.vendorSecret}\n`, { mode: 0o600 });
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(envFile, `ESP_BASE_URL=${q(sim.baseUrl)}\nESP_CONSUMER_KEY=${q(sim.vendorKey)}\nESP_CONSUMER_SECRET=${q(sim.vendorSecret)}\n`, { mode: 0o600 });
   io.out(`PLUS 360 simulator (preset ${flags.preset ?? 'healthy'}: ${summary})`);
   io.out(`  Base URL        ${sim.baseUrl}`);
   io.out(`  Consumer key    ${sim.vendorKey}`);
   io.out(`  Secret          fingerprint ${fingerprint(sim.vendorSecret)}; the value is in ${envFile}`);
   io.out(`  CA certificate  ${caFile}`);
   io.out('');
-  io.out('Try it from another terminal (POSIX shell):');
+  io.out('Try it from another terminal (POSIX shell; from a checkout use `node bin/esp-doctor.js` for `esp-doctor`):');
   io.out(`  set -a; . ${envFile}; set +a; esp-doctor diagnose --ca ${caFile}`);
-  io.out('Press Ctrl+C to stop.');
+  io.out('Press Ctrl+C to stop (the credentials file is removed then).');
   await waitForever();
   await sim.close();
+  removeDir();
+  io.out('Simulator stopped.');
   return 0;
 }
 
@@ -68,8 +74,9 @@ export async function runDemo(flags: CommonFlags & { preset?: string }, io: Io):
     await present(session, 'diagnose', flags, io);
     if (!flags.json) {
       io.out('');
-      io.out('That was the demo; its findings are the point, so it exits 0. Run against a real district with:');
-      io.out('  ESP_CONSUMER_SECRET=… esp-doctor diagnose --base-url https://hac.district.org/plus360api/v1/abc/ --consumer-key OneRoster_ABC_123');
+      io.out('That was the demo: it exits 0 whatever it found. Against a real district (the secret is typed, not echoed):');
+      io.out('  read -rs ESP_CONSUMER_SECRET && export ESP_CONSUMER_SECRET');
+      io.out('  node bin/esp-doctor.js diagnose --base-url https://hac.district.org/plus360api/v1/abc/ --consumer-key OneRoster_ABC_123');
     }
     return 0;
   } finally {

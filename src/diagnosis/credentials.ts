@@ -60,6 +60,21 @@ const ACTIVE_FIX = `${API_PROFILE_PATH}: tick "Active", then Save.`;
 const SECRET_FIX = `${API_PROFILE_PATH}: copy the Consumer Secret again (or generate a new one) and paste it into the vendor settings with nothing around it.`;
 const KEY_FIX = `Compare the Consumer Key in ${API_PROFILE_PATH} with the one in the vendor settings, character by character.`;
 
+/**
+ * The vendor's import signs with HMAC-SHA1 (the setup guide's choice). When this run was told to sign
+ * with HMAC-SHA256 and the profile wants SHA-1, the profile is right and the run (vendor side) is not.
+ */
+function methodFinding(used: SignatureMethod, accepted: SignatureMethod | null): Finding {
+  if (used === 'HMAC-SHA256') {
+    return finding('AUTH_SIGNATURE_METHOD', 'fail', 'vendor',
+      `This run signed with HMAC-SHA256 (--signature-method) and the server refuses it${accepted ? ` but accepts ${accepted}` : ''}: the API Profile uses HMAC-SHA-1, as the setup guide asks.`,
+      'Run again without --signature-method; the vendor\'s import must sign with HMAC-SHA1.');
+  }
+  return finding('AUTH_SIGNATURE_METHOD', 'fail', 'district',
+    `The server refuses ${used} signatures${accepted ? ` but accepts ${accepted}` : ''}: the API Profile's Signature Method is not the HMAC-SHA-1 the vendor uses.`,
+    `${API_PROFILE_PATH}: set Signature Method to "HMAC-SHA-1", then Save.`);
+}
+
 export function decideAuth(e: AuthEvidence): AuthVerdict {
   const reasoning: string[] = [];
   const other: SignatureMethod = e.method === 'HMAC-SHA1' ? 'HMAC-SHA256' : 'HMAC-SHA1';
@@ -76,14 +91,7 @@ export function decideAuth(e: AuthEvidence): AuthVerdict {
     };
   }
   if (accepted(x.otherMethod)) {
-    return {
-      reasoning: [`Signed with ${other} instead of ${e.method}: accepted.`],
-      findings: [
-        finding('AUTH_SIGNATURE_METHOD', 'fail', 'district',
-          `The server accepts ${other} signatures but refuses ${e.method}: the API Profile's Signature Method does not match the vendor's.`,
-          `${API_PROFILE_PATH}: set Signature Method to "HMAC-SHA-1" (the vendor signs with HMAC-SHA1), then Save.`),
-      ],
-    };
+    return { reasoning: [`Signed with ${other} instead of ${e.method}: accepted.`], findings: [methodFinding(e.method, other)] };
   }
   if (x.serverTime) reasoning.push(`Re-signed at the server's time: still rejected, so the clock is not the cause.`);
   if (x.otherMethod) reasoning.push(`Signed with ${other}: also rejected, so the signature method is not the cause.`);
@@ -112,9 +120,7 @@ export function decideAuth(e: AuthEvidence): AuthVerdict {
           `The server refuses the request's timestamp${e.skewSec !== null ? `; ${skewText(e.skewSec)}` : ''}.`,
           'Synchronise the clock of the HAC server (district IT) and of the machine running the import (vendor) with an internet time source.')] };
       case 'signature_method_rejected':
-        return { reasoning, findings: [finding('AUTH_SIGNATURE_METHOD', 'fail', 'district',
-          `The server refuses the ${e.method} signature method.`,
-          `${API_PROFILE_PATH}: set Signature Method to "HMAC-SHA-1", then Save.`)] };
+        return { reasoning, findings: [methodFinding(e.method, null)] };
       default:
         break;
     }

@@ -49,7 +49,7 @@ export function profileChanges(findings: Finding[], maskedKey: string): ProfileI
         out.push({ setting: `Check that the API Profile with Consumer Key ${key} exists and is "Active", with Authentication Method "OAuth 1.0" and Signature Method "HMAC-SHA-1"`, why: f.message });
         break;
       case 'AUTH_CLOCK_SKEW':
-        out.push({ setting: 'Synchronise the clock of the Home Access Center server (Windows Time / NTP)', why: f.message });
+        out.push({ setting: 'Compare the Home Access Center server\'s clock with an internet time source and correct it if it is off (Windows Time / NTP); the check only shows that the two clocks differ', why: f.message });
         break;
       case 'SUBSCRIPTION_MISSING':
         out.push({ setting: `Subscriptions: tick "${label(f.resource)}"`, why: f.message });
@@ -105,13 +105,13 @@ export function caseText(r: Report, o: TextOptions = {}): string {
   lines.push('');
   lines.push('Hello PowerSchool Support,');
   lines.push('');
-  lines.push(`Our district connects eSchoolPLUS to our IEP vendor through the PLUS 360 API. A connection check on ${when(r, o)} (esp-doctor ${r.tool.version}) shows that the following must be changed.`);
+  lines.push(`Our district connects eSchoolPLUS to our IEP vendor through the PLUS 360 API. A connection check on ${when(r, o)} (esp-doctor ${r.tool.version}) shows that the items below need to change. We can change some API Profile settings ourselves; please make or confirm these changes, and confirm that the PLUS 360 API is configured for our vendor.`);
   lines.push('');
   lines.push(`PLUS 360 Base URL:  ${r.target.baseUrl || '(not given)'}`);
   lines.push(`Consumer key:       ${r.target.consumerKey || '(not given)'} (masked; it is the key of the vendor's API Profile)`);
   if (o.referenceDistrict) lines.push(`Reference district: ${o.referenceDistrict} (same state, already uses this integration)`);
   lines.push('');
-  lines.push(`Please make these changes (the API Profile is at ${API_PROFILE_PATH}):`);
+  lines.push(`Changes (the API Profile is at ${API_PROFILE_PATH}):`);
   items.forEach((it, i) => {
     lines.push(`  ${i + 1}. ${it.setting}`);
     lines.push(`     Why: ${it.why}`);

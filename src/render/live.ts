@@ -5,6 +5,7 @@ import type { CommandName, Io } from '../commands/diagnose.js';
 import { diagnoseSession } from '../commands/diagnose.js';
 import type { CommonFlags } from '../commands/common.js';
 import type { Session } from '../session.js';
+import { maskKey } from '../inputs.js';
 import type { CheckResult, Report } from '../types.js';
 import { overallOf, rowOf } from '../diagnosis/endpoints.js';
 import { checkLine, closingLines, stepHeader, subscriptionTable } from './text.js';
@@ -24,13 +25,16 @@ export async function live(session: Session, cmd: CommandName, flags: CommonFlag
     spinner = null;
   };
   const k = session.inputs.consumerKey;
-  io.out(chalk.bold(`esp-doctor ${cmd}`) + chalk.gray(` · ${session.inputs.baseUrl}${k ? ` · key ${k.slice(0, 4)}…` : ''}`));
+  io.out(chalk.bold(`esp-doctor ${cmd}`) + chalk.gray(` · ${session.inputs.baseUrl}${k ? ` · key ${maskKey(k)}` : ''}`));
   io.out('');
   const flush = () => {
     if (!currentTitle) return;
     stopSpinner();
     io.out(stepHeader({ title: currentTitle }));
-    for (const c of pending) io.out(checkLine(c, flags.verbose));
+    const skippedAlike = pending.length > 1 && pending.every((c) => c.status === 'skip' && c.detail === pending[0]!.detail);
+    // A step skipped as a whole says so once, not once per check.
+    if (skippedAlike) io.out(checkLine({ ...pending[0]!, title: `${pending.length} checks` }, false));
+    else for (const c of pending) io.out(checkLine(c, flags.verbose));
     if (pending.some((c) => c.id === 'subscriptions.endpoints' && c.status !== 'skip') && session.settledProbes) {
       const probes = session.settledProbes;
       const overall = overallOf(probes);
@@ -44,7 +48,7 @@ export async function live(session: Session, cmd: CommandName, flags: CommonFlag
       if (currentTitle) io.out('');
       currentTitle = e.step.title;
       if (ora) {
-        spinner = ora({ text: `${e.step.title}…`, stream: process.stderr }).start();
+        spinner = ora({ text: `${e.step.title}…`, stream: process.stderr, discardStdin: false }).start();
         slowTimer = setTimeout(() => {
           if (spinner) spinner.text = `${e.step.title}: still waiting for the server (timeout ${Math.round(session.opts.timeoutMs / 1000)} s per request)…`;
         }, SLOW_MS);

@@ -12,7 +12,10 @@ const OWNER_ORDER: Owner[] = ['district', 'powerschool', 'vendor'];
 export function md(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
-    .replace(/[\\`*_[\]<>|#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+    // '>' only quotes at the start of a line, which md() text never is, so screen paths stay readable;
+    // '<' only matters where it could open an HTML tag.
+    .replace(/[\\`*_[\]|#]/g, (c) => `\\${c}`)
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;');
 }
 
 function code(text: string): string {
@@ -65,6 +68,7 @@ export function renderMarkdown(r: Report, o: TextOptions = {}): string {
     out.push('');
   }
 
+  if (out[out.length - 1] !== '') out.push('');
   out.push('## Steps');
   out.push('');
   for (const st of r.steps) {

@@ -34,6 +34,8 @@ export function subscriptionTable(rows: SubscriptionRow[]): string {
   const t = new Table({
     head: ['Resource', 'Subscription (API Profile)', 'HTTP', 'Verdict', 'Records', 'ms'],
     style: { head: [], border: [] },
+    // No rule between rows: seven short rows read better without them.
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   const verdictColor: Record<SubscriptionRow['status'], (s: string) => string> = {
     ok: chalk.green,

@@ -18,7 +18,7 @@ export async function inquirerPrompter(): Promise<WizardPrompter> {
   const { input, password, select, confirm } = await import('@inquirer/prompts');
   return {
     text: (message, defaultValue) => input({ message, ...(defaultValue ? { default: defaultValue } : {}) }),
-    secret: (message) => password({ message, mask: '*' }),
+    secret: (message) => password({ message, mask: '*', toggleMask: false }),
     select: <T extends string>(message: string, choices: Choice<T>[], defaultValue?: T) =>
       select<T>({ message, choices, ...(defaultValue ? { default: defaultValue } : {}) }) as Promise<T>,
     confirm: (message, defaultValue) => confirm({ message, default: defaultValue ?? true }),

@@ -13,9 +13,9 @@ import type { Ctx } from './context.js';
 import { buildInputs } from './inputs.js';
 
 const WHO_FIXES: Record<Owner, string> = {
-  district: 'District IT can fix this on their side (DNS, firewall, the HAC server certificate, the API Profile).',
-  powerschool: 'PowerSchool must fix this: the district opens or updates the PowerSchool support case.',
-  vendor: 'This is on the vendor side or on this machine (settings, proxy, the values as pasted).',
+  district: 'can fix this on the district side (DNS, firewall, the HAC server certificate, the API Profile).',
+  powerschool: 'must fix this: the district opens or updates the PowerSchool support case.',
+  vendor: 'this is on the vendor side or on this machine (settings, proxy, the values as pasted).',
   none: '',
 };
 
