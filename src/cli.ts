@@ -98,6 +98,19 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('fingerprint')
+    .description('print the short fingerprint of a consumer secret, to compare with the one in a report without sharing the secret')
+    .option('--secret-stdin', 'read the consumer secret from standard input (else ESP_CONSUMER_SECRET, else a hidden prompt)')
+    .option('--no-color', 'no colours')
+    .action(async (flags: CommonFlags) => {
+      const { resolveInputs } = await import('./commands/common.js');
+      const { fingerprint } = await import('./inputs.js');
+      const { inputs } = await resolveInputs(flags, { url: false, key: false, secret: true });
+      process.stdout.write(`${fingerprint(inputs.consumerSecret)}\n`);
+      exitCode = 0;
+    });
+
+  program
     .command('sign <url>')
     .description('print the OAuth 1.0a signature base string, signature and Authorization header for a GET (never the secret)')
     .option('--consumer-key <key>', 'consumer key (or ESP_CONSUMER_KEY)')

@@ -221,6 +221,15 @@ describe('inputs and exit codes', { concurrency: 4 }, () => {
     assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret));
   });
 
+  test('fingerprint matches the report and a plain sha256 of the secret', async () => {
+    const { createHash } = await import('node:crypto');
+    const secret = 'a-made-up-secret-for-the-test';
+    const r = await runCli(['fingerprint'], { env: { ESP_CONSUMER_SECRET: secret } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'sha256:' + createHash('sha256').update(secret).digest('hex').slice(0, 8));
+    assert.ok(!r.stdout.includes(secret));
+  });
+
   test('demo exits 0 and shows the broken district', async () => {
     const r = await runCli(['demo']);
     assert.equal(r.code, 0, r.stderr);
