@@ -42,6 +42,8 @@ export const FINDING_CODES = [
   'CONTACT_LINK_MISSING',
   'UDREG_NOT_MAPPED',
   'READ_CAPPED',
+  // Added with the Date of Birth hardening: Student answered, but with no student records.
+  'NO_STUDENT_RECORDS',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];

@@ -194,22 +194,34 @@ export class Session {
     });
   }
 
-  /** Which path shape does this server answer? Tries every candidate on the cheapest endpoint at once. */
+  /**
+   * Which path shape does this server answer? Every candidate is tried on the cheapest endpoint at
+   * once; when that does not settle it (e.g. that endpoint is not subscribed and unknown paths also
+   * answer 401, or unknown paths answer an empty 200), every endpoint is tried on every candidate.
+   */
   discover(): Promise<Discovery> {
     return this.once('discover', async () => {
       const ep = cheapest();
       const templates = this.templates();
-      const tried = await Promise.all(templates.map((t) => this.probeAt(ep, t)));
-      const rank: Answer[] = ['data', 'rejected', 'other', 'network', 'not_found'];
-      const sorted = [...tried].sort((a, b) => rank.indexOf(a.answer) - rank.indexOf(b.answer));
-      const best = sorted[0]!;
+      let tried = await Promise.all(templates.map((t) => this.probeAt(ep, t)));
+      const hasRecords = (p: Probe) => p.answer === 'data' && (p.exchange.body?.records ?? 0) > 0;
+      let widened = false;
+      if (templates.length > 1 && !tried.some(hasRecords)) {
+        widened = true;
+        tried = await Promise.all(templates.flatMap((t) => ENDPOINTS.map((e) => this.probeAt(e, t))));
+      }
+      // Records beat an empty answer, which beats a rejection; a 404 counts for nothing.
+      const weight = (p: Probe) => (hasRecords(p) ? 100 : p.answer === 'data' ? 10 : p.answer === 'rejected' ? 1 : 0);
+      const score = (t: string) => tried.filter((p) => p.template === t).reduce((n, p) => n + weight(p), 0);
+      const best = templates.reduce((a, b) => (score(b) > score(a) ? b : a));
+      const bestScore = score(best);
       let how: string;
       if (templates.length === 1) how = this.opts.pathTemplate ? 'given with --path-template' : 'the only candidate';
-      else if (best.answer === 'data') how = `the server answered ${ep.resource} with data at this path`;
-      else if (best.answer === 'rejected' && tried.filter((p) => p.answer === 'rejected').length === 1)
-        how = `only this path was recognised (the others answered 404)`;
-      else how = 'no candidate path could be confirmed; using the first';
-      return { template: best.template, how, tried };
+      else if (bestScore === 0) how = 'no candidate path was recognised; using the first';
+      else if (templates.filter((t) => score(t) === bestScore).length > 1) how = 'the candidate paths could not be told apart; using the first';
+      else if (widened) how = 'compared every endpoint on each candidate path; this one answered best';
+      else how = `the server answered ${ep.resource} with data at this path`;
+      return { template: best, how, tried };
     });
   }
 

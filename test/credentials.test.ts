@@ -80,3 +80,12 @@ test('a run forced to HMAC-SHA256 against a SHA-1 profile blames the run, not th
   assert.equal(v.findings[0]!.owner, 'vendor');
   assert.match(v.findings[0]!.fix, /without --signature-method/);
 });
+
+test('answers that differ only by trace ids, GUIDs or times count as the same answer', () => {
+  const a = ex(401, { body: '{"type":"x","title":"Unauthorized","status":401,"traceId":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"}' });
+  const b = ex(401, { body: '{"type":"x","title":"Unauthorized","status":401,"traceId":"00-1cf92f3577b34da6a3ce929d0e0e4799-11f067aa0ba902b8-00"}' });
+  assert.ok(sameAnswer(a, b));
+  assert.ok(sameAnswer(ex(401, { body: 'denied 0HN7GQ2S1JQ4C:00000003' }), ex(401, { body: 'denied 0HN7GQ2S1JQ4D:00000007' })));
+  assert.ok(sameAnswer(ex(401, { body: 'ref 3f2504e0-4f89-11d3-9a0c-0305e82c3301' }), ex(401, { body: 'ref 7c9e6679-7425-40de-944b-e07fc1f90ae7' })));
+  assert.ok(!sameAnswer(ex(401, { body: '{"Message":"Invalid signature"}' }), ex(401, { body: '{"Message":"Unknown consumer"}' })));
+});

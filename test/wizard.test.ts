@@ -220,7 +220,7 @@ describe('walk-through against the simulator', () => {
       const { result, out } = await wizard(sim, s, { referenceDistrict: 'x' });
       assert.equal(s.left(), 0);
       assert.match(out, /signature does not match/);
-      assert.match(out, /District IT: District IT can fix this/);
+      assert.match(out, /District IT: can fix this/);
       assert.equal(result.exitCode, 0, out);
     } finally {
       await sim.close();
@@ -238,7 +238,7 @@ describe('walk-through against the simulator', () => {
     const { result, out } = await wizard(sim, s, { referenceDistrict: 'x', consumerKey: 'OneRoster_DEMO_001' });
     assert.equal(s.left(), 0);
     assert.match(out, /refused/);
-    assert.match(out, /District IT can fix this on their side \(DNS, firewall/);
+    assert.match(out, /District IT: can fix this on the district side \(DNS, firewall/);
     assert.match(out, /Summary: who must act/);
     assert.equal(result.exitCode, 1);
   });

@@ -1,6 +1,7 @@
 // Step "dob": does the Student endpoint deliver Date of Birth (a "secure element" that is off
 // unless ticked in the endpoint's advanced settings)?
-import { ADVANCED_SETTINGS_PATH } from '../catalog.js';
+import { ADVANCED_SETTINGS_PATH, API_PROFILE_PATH } from '../catalog.js';
+import { endpointFindings } from '../diagnosis/endpoints.js';
 import { finding } from '../findings.js';
 import type { Session } from '../session.js';
 import type { DobSummary } from '../types.js';
@@ -34,12 +35,21 @@ export const dobField: Check = {
     const evidence: Record<string, unknown> = { ...d, scope };
     // Only on request, and masked to the year: support sometimes needs to see the format.
     const samples = s.opts.showPii && p.dob ? p.dob.maskedSamples() : [];
-    if (samples.length) evidence.samples = samples;
     const sampleText = samples.length ? ` Samples (masked): ${samples.join(', ')}.` : '';
     const fix = `${ADVANCED_SETTINGS_PATH}: tick "Date of Birth", then Save.`;
     switch (d.status) {
-      case 'unknown':
-        return result(this.id, this.title, 'skip', `Not checked: ${d.reason}.`, { evidence });
+      case 'unknown': {
+        // Date of Birth could not be verified: that is a failed check, never a silent pass.
+        const findings = p.answer === 'data'
+          ? [finding('NO_STUDENT_RECORDS', 'fail', 'district',
+            `The Student endpoint answered but with no student records (${p.exchange.body?.records ?? 0} values, ${p.exchange.body?.kind ?? 'no body'}): the import would bring no students, and Date of Birth cannot be checked.`,
+            `District IT: look this call up in the eSchoolPLUS API Log; check in ${API_PROFILE_PATH} that "Include Pre-Registered Students" and "Include Out of District" are as intended and that students are enrolled for the current school year; otherwise open a PowerSchool case.`, 'Student')]
+          : endpointFindings(await s.probeAll()).filter((f) => f.resource === 'Student');
+        const first = findings[0];
+        return result(this.id, this.title, 'fail', `Not checked: ${d.reason}.${first ? ' ' + first.message : ''}`, {
+          fix: first?.fix, owner: first?.owner ?? 'district', findings, evidence,
+        });
+      }
       case 'ok':
         return result(this.id, this.title, 'pass', `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} Student records (${scopeNote}).${sampleText}`, { evidence });
       case 'partial': {

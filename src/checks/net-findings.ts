@@ -18,8 +18,8 @@ export function pageSummary(b: BodySummary | undefined): string {
   const title = b.htmlTitle?.trim() || text(/<title[^>]*>([\s\S]*?)<\/title>/i);
   const heading = text(/<h[12][^>]*>([\s\S]*?)<\/h[12]>/i);
   const parts = [title, heading && heading !== title ? heading : ''].filter(Boolean);
-  const iis = /IIS|Microsoft-HTTPAPI|Internet Information Services/i.test(b.excerpt) ? 'IIS ' : '';
-  return parts.length ? `an ${iis}web page "${parts.join(' — ').slice(0, 160)}"` : `an ${iis}web page without a title`;
+  const page = /IIS|Microsoft-HTTPAPI|Internet Information Services/i.test(b.excerpt) ? 'an IIS web page' : 'a web page';
+  return parts.length ? `${page} "${parts.join(' — ').slice(0, 160)}"` : `${page} without a title`;
 }
 
 function secs(ms: number | undefined): string {

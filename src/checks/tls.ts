@@ -199,7 +199,8 @@ export const unsignedBase: Check = {
           'District IT: check that the Base URL is the PLUS 360 API base from the PowerSchool case, not a web site address, and that /plus360api/ is not served by another IIS application or a default page. The signed requests below tell more.');
         return result(this.id, this.title, 'warn', f.message, { fix: f.fix, owner: 'district', findings: [f], evidence });
       }
-      return result(this.id, this.title, 'warn', `${status} with ${page}${via}, not an API answer. The signed requests below tell whether the API is behind it.`, { evidence });
+      // A bare folder answering 404 is normal on IIS even where the endpoints below it work.
+      return result(this.id, this.title, status === 404 ? 'pass' : 'warn', `${status} with ${page}${via}, not an API answer. The signed requests below tell whether the API is behind it.`, { evidence });
     }
     return result(this.id, this.title, status >= 500 ? 'warn' : 'pass', `${status} (${kind})${via}. The signed requests below decide.`, { evidence });
   },

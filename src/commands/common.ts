@@ -63,8 +63,9 @@ export interface Resolved {
   notes: string[];
 }
 
+/** Nothing, or only white space, counts as not given (exit 2), not as a value to diagnose. */
 function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
+  return v === undefined || v.trim() === '' ? undefined : v;
 }
 
 export async function resolveInputs(f: CommonFlags, need: Need, prompter?: Prompter): Promise<Resolved> {
@@ -169,7 +170,8 @@ export function runOptions(f: CommonFlags): RunOptions {
     pathTemplate: parseTemplate(f.pathTemplate),
     sampleSize: sample,
     readAll: !!f.all,
-    bodyTimeoutMs: Math.max(timeoutMs, 600_000),
+    // --all may read a very large Student body: allow it 15 per-request timeouts (at least 30 s), no more.
+    bodyTimeoutMs: Math.max(30_000, timeoutMs * 15),
     concurrency: 4,
     showPii: !!f.showPii,
     fields: fieldOptions(f.field),

@@ -19,7 +19,8 @@ export function dobScore(key: string): number {
 function hasValue(v: unknown): boolean {
   if (v === null || v === undefined) return false;
   // Empty, masked ("**/**/****") or a platform's "no date" sentinel (0001-01-01, 1900-01-01) is not a date of birth.
-  if (typeof v === 'string') return /\d/.test(v) && !/^(0{4}-0{2}-0{2}|0001-01-01|1900-01-01)/.test(v.trim());
+  // "/Date(-62135596800000)/" is the same 0001-01-01 in ASP.NET's older JSON date format.
+  if (typeof v === 'string') return /\d/.test(v) && !/^(0{4}-0{2}-0{2}|0001-01-01|1900-01-01|\/Date\(-6213\d{9}|\/Date\(-2208\d{9})/.test(v.trim());
   if (typeof v === 'number') return Number.isFinite(v);
   if (typeof v === 'object') return Object.keys(v as object).length > 0;
   return v !== false;

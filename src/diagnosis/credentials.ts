@@ -40,9 +40,21 @@ function accepted(ex: Exchange | undefined): boolean {
 /** Two rejections look the same when status, reason and a normalised body agree. */
 export function sameAnswer(a: Exchange, b: Exchange): boolean {
   const norm = (e: Exchange) =>
-    [e.status, e.problem?.problem ?? '', (e.headers['www-authenticate'] ?? '').replace(/oauth_[a-z_]+="[^"]*"/g, ''),
-      (e.body?.excerpt ?? '').replace(/\d{2}:\d{2}:\d{2}|[0-9a-f]{16,}|\d{6,}/gi, '#').slice(0, 1000)].join('|');
+    [e.status, e.problem?.problem ?? '', (e.headers['www-authenticate'] ?? '').replace(/oauth_[a-z_]+="[^"]*"/g, ''), volatileFree(e.body?.excerpt ?? '')].join('|');
   return norm(a) === norm(b);
+}
+
+/**
+ * A body without what changes from one response to the next (trace and request ids, GUIDs, times,
+ * nonces), so that two answers to the same failure compare equal.
+ */
+export function volatileFree(body: string): string {
+  return body
+    .replace(/("[^"]*(?:id|trace|correlation|request|activity|time|date|nonce|timestamp)[^"]*"\s*:\s*)("[^"]*"|-?\d+(?:\.\d+)?)/gi, '$1#')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '#')
+    .replace(/\b[0-9A-Z]{8,}:[0-9A-F]{4,}\b/g, '#')
+    .replace(/\d{2}:\d{2}:\d{2}(\.\d+)?|[0-9a-f]{16,}|\d{6,}/gi, '#')
+    .slice(0, 1000);
 }
 
 function human(sec: number): string {
@@ -143,6 +155,7 @@ export function decideAuth(e: AuthEvidence): AuthVerdict {
   candidates.push(`the consumer secret is wrong (${SECRET_FIX})`);
   candidates.push(`the API Profile is not active (${ACTIVE_FIX})`);
   if (skewed && !x.serverTime) candidates.push(`the clocks differ (${skewText(e.skewSec!)})`);
+  else if (e.skewSec === null) candidates.push('the clocks differ (the server sent no Date header, so this could not be ruled out)');
   const detail = p ? ` The server's reason "${p}" is not specific.` : '';
   return {
     reasoning,
