@@ -6,12 +6,11 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { makeCertificate } from '../src/sim/tls.js';
-import { runCli } from './helpers.js';
+import { runCli, tempDir } from './helpers.js';
 import type { Report } from '../src/types.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -81,7 +80,7 @@ describe('diagnose against misbehaving servers', { concurrency: 3 }, () => {
 
   before(async () => {
     const { key, cert } = await makeCertificate();
-    const dir = mkdtempSync(join(tmpdir(), 'esp-doctor-bad-'));
+    const dir = tempDir('esp-doctor-bad-');
     caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, cert);
     for (const [name, handler] of BEHAVIOURS) {

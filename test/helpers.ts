@@ -1,6 +1,6 @@
 // Shared by the tests: where things are, and how to run the built CLI against a simulator.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,18 @@ import { startSimulator, type RunningSimulator, type SimConfig } from '../src/si
 /** Tests run compiled from dist/test/, two levels below the repository root. */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = join(ROOT, 'bin', 'esp-doctor.js');
+
+const made: string[] = [];
+process.once('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temporary folder removed when the test process ends, so test runs leave nothing behind. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
 
 export interface RunResult {
   code: number | null;
@@ -49,7 +61,7 @@ export interface SimFixture {
 /** A simulator plus what the CLI needs to talk to it (trusted CA file, vendor credentials in env). */
 export async function simFixture(preset: string, config: Partial<SimConfig> = {}): Promise<SimFixture> {
   const sim = await startSimulator({ preset, config });
-  const dir = mkdtempSync(join(tmpdir(), 'esp-doctor-test-'));
+  const dir = tempDir('esp-doctor-test-');
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, sim.caPem);
   return {

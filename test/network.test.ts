@@ -6,11 +6,10 @@ import assert from 'node:assert/strict';
 import { createServer as createHttps, type Server as HttpsServer, type ServerOptions } from 'node:https';
 import { createServer as createHttp, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNet, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate, type CertificateExtension } from 'selfsigned';
-import { runCli, simFixture, type SimFixture } from './helpers.js';
+import { runCli, simFixture, type SimFixture, tempDir } from './helpers.js';
 import { HttpClient } from '../src/net/client.js';
 import type { CheckResult, Report } from '../src/types.js';
 
@@ -117,7 +116,7 @@ let sim: SimFixture;
 
 before(async () => {
   certs = await makeCerts();
-  dir = mkdtempSync(join(tmpdir(), 'esp-doctor-net-'));
+  dir = tempDir('esp-doctor-net-');
   rootFile = join(dir, 'root.pem');
   writeFileSync(rootFile, certs.root.cert);
   sim = await simFixture('healthy');

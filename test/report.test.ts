@@ -2,15 +2,14 @@
 // personal), the PowerSchool case text and the tier-2 e-mail; renderers alone and through the CLI.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caseText, emailText, profileChanges } from '../src/render/case-text.js';
 import { renderMarkdown } from '../src/render/markdown.js';
 import type { Finding, Report } from '../src/types.js';
-import { runCli, simFixture } from './helpers.js';
+import { runCli, simFixture, tempDir } from './helpers.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'esp-doctor-report-'));
+const tmp = () => tempDir('esp-doctor-report-');
 
 function report(findings: Finding[], over: Partial<Report> = {}): Report {
   return {

@@ -2,7 +2,7 @@
 // over HTTPS: the same registry, Session and findings as diagnose, driven one step at a time.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RESOURCES, startSimulator, type RunningSimulator } from '../src/sim/index.js';
@@ -10,7 +10,7 @@ import { runWizard, type WizardFlags } from '../src/wizard/index.js';
 import type { Choice, WizardPrompter } from '../src/wizard/prompter.js';
 import { compareFindings } from '../src/wizard/compare.js';
 import type { SpinnerFactory } from '../src/wizard/spinner.js';
-import { runCli } from './helpers.js';
+import { runCli, tempDir } from './helpers.js';
 
 for (const k of ['ESP_BASE_URL', 'ESP_CONSUMER_KEY', 'ESP_CONSUMER_SECRET']) delete process.env[k];
 
@@ -100,7 +100,7 @@ async function wizard(sim: RunningSimulator, s: Script, flags: WizardFlags = {},
 describe('walk-through against the simulator', () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'esp-doctor-wizard-'));
+    dir = tempDir('esp-doctor-wizard-');
   });
 
   test('healthy district: every step passes, a report is saved, the texts say nothing is missing', async () => {
