@@ -42,3 +42,10 @@ test('masked values and "no date" sentinels do not count as a date of birth', ()
   for (const v of ['**/**/****', '0001-01-01T00:00:00', '1900-01-01', 'N/A', '2012-05-06T00:00:00']) c.add({ BirthDate: v });
   assert.deepEqual(c.summary(), { status: 'partial', field: 'BirthDate', checked: 5, withValue: 1 });
 });
+
+test('a date of birth wrapped in an object is found and judged by what is inside', () => {
+  const c = new DobCounter();
+  c.add({ BirthDate: { Value: '2012-03-04' } });
+  c.add({ BirthDate: { Value: null } });
+  assert.deepEqual(c.summary(), { status: 'partial', field: 'BirthDate', checked: 2, withValue: 1 });
+});

@@ -50,6 +50,8 @@ export async function runSimulate(flags: { preset?: string; port?: string }, io:
   io.out('');
   io.out('Try it from another terminal (POSIX shell; from a checkout use `node bin/esp-doctor.js` for `esp-doctor`):');
   io.out(`  set -a; . ${envFile}; set +a; esp-doctor diagnose --ca ${caFile}`);
+  io.out('Windows PowerShell:');
+  io.out(`  Get-Content '${envFile}' | ForEach-Object { $k, $v = $_ -split '=', 2; Set-Item "env:$k" $v.Trim("'") }; esp-doctor diagnose --ca '${caFile}'`);
   io.out('Press Ctrl+C to stop (the credentials file is removed then).');
   await waitForever();
   await sim.close();

@@ -22,7 +22,8 @@ function hasValue(v: unknown): boolean {
   // "/Date(-62135596800000)/" is the same 0001-01-01 in ASP.NET's older JSON date format.
   if (typeof v === 'string') return /\d/.test(v) && !/^(0{4}-0{2}-0{2}|0001-01-01|1900-01-01|\/Date\(-6213\d{9}|\/Date\(-2208\d{9})/.test(v.trim());
   if (typeof v === 'number') return Number.isFinite(v);
-  if (typeof v === 'object') return Object.keys(v as object).length > 0;
+  // e.g. {"BirthDate": {"Value": "2012-03-04"}}: a date of birth if anything inside is one.
+  if (typeof v === 'object') return Object.values(v as object).some((x) => typeof x !== 'object' && hasValue(x));
   return v !== false;
 }
 
@@ -47,11 +48,11 @@ export class DobCounter {
   private visit(obj: Record<string, unknown>, prefix: string, depth: number): void {
     for (const [k, v] of Object.entries(obj)) {
       const name = prefix + k;
-      if (v && typeof v === 'object' && !Array.isArray(v) && depth < 2) {
+      const score = dobScore(k);
+      if (!score && v && typeof v === 'object' && !Array.isArray(v) && depth < 2) {
         this.visit(v as Record<string, unknown>, name + '.', depth + 1);
         continue;
       }
-      const score = dobScore(k);
       if (!score) continue;
       const f = this.fields.get(name) ?? { score, present: 0, withValue: 0 };
       f.present++;
