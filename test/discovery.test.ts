@@ -98,3 +98,18 @@ test('an empty Student list is a failure of its own', async () => {
     assert.deepEqual(c.findings?.map((f) => f.code), ['NO_STUDENT_RECORDS'], student);
   }
 });
+
+test('a Student read stopped by a warning-level answer still fails, and the finding says so', async () => {
+  const s = session({ style: 'prefixed', unknownPath: { status: 404, body: '{}' } });
+  const t = transport({ style: 'prefixed', unknownPath: { status: 404, body: '{}' } });
+  const client = new HttpClient({
+    timeoutMs: 5000,
+    transport: async (url, init) => (url.endsWith('/Student') ? { status: 429, headers: { 'content-type': 'text/plain' }, body: (async function* () { yield Buffer.from('slow down'); })(), abort: () => undefined } : t(url, init)),
+  });
+  const s2 = new Session(s.inputs, { ...s.opts, timeoutMs: 2000 }, client);
+  const results = await runSteps(s2, stepsFor('dob-check').filter((st) => st.id === 'auth' || st.id === 'dob'));
+  const c = results.find((r) => r.id === 'dob')!.checks[0]!;
+  assert.equal(c.status, 'fail');
+  assert.deepEqual(c.findings?.map((f) => [f.code, f.severity]), [['RATE_LIMITED', 'fail']]);
+  assert.match(c.findings![0]!.message, /Date of Birth could not be checked/);
+});

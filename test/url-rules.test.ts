@@ -8,6 +8,7 @@ const KEY = 'OneRoster_ABC_123';
 const TABLE: Array<[string, string | undefined, string[], string | null, boolean]> = [
   ['https://hac.district.org/plus360api/v1/abc/', KEY, [], 'https://hac.district.org/plus360api/v1/abc/', false],
   ['HTTPS://HAC.District.org/PLUS360API/v1/abc/', KEY, [], 'https://hac.district.org/PLUS360API/v1/abc/', false],
+  ['https://hac.district.org/PLUS360API/V1/ABC/', KEY, [], 'https://hac.district.org/PLUS360API/V1/ABC/', false],
   ['https://hac.district.org:443/plus360api/v1/abc/', KEY, [], 'https://hac.district.org/plus360api/v1/abc/', false],
   ['https://hac.district.org:8443/esp/plus360api/v1/abc/', KEY, [], 'https://hac.district.org:8443/esp/plus360api/v1/abc/', false],
   ['http://hac.district.org/plus360api/v1/abc/', KEY, ['URL_NOT_HTTPS'], null, true],

@@ -30,8 +30,9 @@ export const dobField: Check = {
     const d = await dobSummary(s);
     const p = await s.studentRead();
     const complete = !!p.exchange.body?.complete;
-    const scope = complete ? 'every Student record' : `the first ${d.checked} Student records (use --all for every record)`;
-    const scopeNote = complete ? 'all records read' : 'a sample; --all reads every record';
+    const cutShort = !complete && p.exchange.body?.cappedBy !== 'records';
+    const scope = complete ? 'every Student record' : cutShort ? `the first ${d.checked} Student records (the read stopped at the ${p.exchange.body?.cappedBy === 'bytes' ? 'size' : 'time'} limit)` : `the first ${d.checked} Student records (use --all for every record)`;
+    const scopeNote = complete ? 'all records read' : cutShort ? 'the read stopped at a limit before the end' : 'a sample; --all reads every record';
     const evidence: Record<string, unknown> = { ...d, scope };
     // Only on request, and masked to the year: support sometimes needs to see the format.
     const samples = s.opts.showPii && p.dob ? p.dob.maskedSamples() : [];
@@ -44,14 +45,21 @@ export const dobField: Check = {
           ? [finding('NO_STUDENT_RECORDS', 'fail', 'district',
             `The Student endpoint answered but with no student records (${p.exchange.body?.records ?? 0} values, ${p.exchange.body?.kind ?? 'no body'}): the import would bring no students, and Date of Birth cannot be checked.`,
             `District IT: look this call up in the eSchoolPLUS API Log; check in ${API_PROFILE_PATH} that "Include Pre-Registered Students" and "Include Out of District" are as intended and that students are enrolled for the current school year; otherwise open a PowerSchool case.`, 'Student')]
-          : endpointFindings(await s.probeAll()).filter((f) => f.resource === 'Student');
+          : endpointFindings(await s.probeAll()).filter((f) => f.resource === 'Student')
+            // Whatever stopped the Student read, Date of Birth is unverified: that fails the run, so say it in the finding.
+            .map((f) => (f.severity === 'fail' ? f : { ...f, severity: 'fail' as const, message: `${f.message} Date of Birth could not be checked.` }));
         const first = findings[0];
         return result(this.id, this.title, 'fail', `Not checked: ${d.reason}.${first ? ' ' + first.message : ''}`, {
           fix: first?.fix, owner: first?.owner ?? 'district', findings, evidence,
         });
       }
-      case 'ok':
-        return result(this.id, this.title, 'pass', `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} Student records (${scopeNote}).${sampleText}`, { evidence });
+      case 'ok': {
+        const detail = `Field "${d.field}" has a value on ${d.withValue} of ${d.checked} Student records (${scopeNote}).${sampleText}`;
+        if (!cutShort || !s.opts.readAll) return result(this.id, this.title, 'pass', detail, { evidence });
+        const f = finding('READ_CAPPED', 'warn', 'district', `Student: --all stopped before the end of the list (${d.checked} records read); the count covers only those.`,
+          'Re-run with a larger --timeout; if the list never ends, district IT should look this call up in the IIS logs.', 'Student');
+        return result(this.id, this.title, 'warn', `${detail} ${f.message}`, { fix: f.fix, owner: f.owner, findings: [f], evidence });
+      }
       case 'partial': {
         const f = finding('DOB_PARTIAL', 'warn', 'district',
           `Field "${d.field}" is empty on ${d.checked - d.withValue} of ${d.checked} Student records (${d.withValue} have a date; ${scopeNote}).`,

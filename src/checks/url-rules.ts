@@ -16,7 +16,7 @@ export interface UrlAnalysis {
 
 const SHAPE_EXAMPLE = 'https://hac.district.org/plus360api/v1/abc/';
 const LOGIN_PATH = /\/(homeaccess|eschoolplus|eschoolplusweb|tac|taclogin)(\/|$)|logon|login|signin|sign-in/i;
-const API_PATH = /^(.*?\/)(plus360api)\/v(\d+)\/([^/]+)\/?(.*)$/i;
+const API_PATH = /^(.*?\/)(plus360api)\/(v)(\d+)\/([^/]+)\/?(.*)$/i;
 
 /** Candidate codes from a consumer key: its tokens, e.g. OneRoster_ABC_123 → oneroster, abc, 123. */
 export function keyTokens(consumerKey: string): string[] {
@@ -112,10 +112,11 @@ export function analyseUrl(raw: string, consumerKey?: string): UrlAnalysis {
     out.effective = `${url.origin}${path.endsWith('/') ? path : path + '/'}`;
     return out;
   }
-  const [, prefix, apiWord, version, code, rest] = m;
+  const [, prefix, apiWord, vLetter, version, code, rest] = m;
   out.version = version;
   out.code = code;
-  let base = `${url.origin}${prefix}${apiWord}/v${version}/${code}/`;
+  // Kept as typed: the path is part of what is signed, and servers may care about its case.
+  let base = `${url.origin}${prefix}${apiWord}/${vLetter}${version}/${code}/`;
   if (rest) {
     out.findings.push(
       finding('URL_BAD_SHAPE', 'fail', 'vendor',
