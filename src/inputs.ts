@@ -23,6 +23,11 @@ export const FIELD_SOURCES: Record<Field, string> = {
   consumerSecret: 'ESP_CONSUMER_SECRET or --secret-stdin (or run on a terminal to be asked)',
 };
 
+/** Nothing, or only white space, counts as not given (exit 2), not as a value to diagnose. */
+export function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
 const ZERO_WIDTH = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
 const QUOTES = /^(["'\u2018\u2019\u201C\u201D`])([\s\S]*)\1$|^[\u201C\u2018]([\s\S]*)[\u201D\u2019]$/;
 

@@ -1,7 +1,7 @@
 // Walks steps in order, turns throws into `error`, skips steps whose prerequisite failed, and
 // assembles the --json report. Decides outcomes; never prints.
 import type { StepDef } from './checks/check.js';
-import { overallOf, rowOf } from './diagnosis/endpoints.js';
+import { subscriptionRows } from './diagnosis/endpoints.js';
 import { dobSummary } from './checks/dob.js';
 import { fingerprint, maskKey } from './inputs.js';
 import type { Session } from './session.js';
@@ -56,14 +56,7 @@ function dedupe(findings: Finding[]): Finding[] {
 
 export async function buildReport(s: Session, steps: StepResult[], version: string): Promise<Report> {
   const findings = dedupe(steps.flatMap((st) => st.checks.flatMap((c) => c.findings ?? [])));
-  const ranSubs = steps.some((st) => st.id === 'subscriptions' && st.status !== 'skip');
-  let subscriptions: Report['subscriptions'] = [];
-  if (s.has('probe-all')) {
-    const probes = await s.probeAll();
-    const overall = overallOf(probes);
-    subscriptions = probes.map((p) => rowOf(p, overall));
-  }
-  void ranSubs;
+  const subscriptions: Report['subscriptions'] = s.has('probe-all') ? subscriptionRows(await s.probeAll()) : [];
   const dobStep = steps.find((st) => st.id === 'dob');
   let dateOfBirth: DobSummary = { status: 'unknown', field: null, checked: 0, withValue: 0, reason: 'not checked in this run' };
   if (dobStep) {

@@ -1,6 +1,6 @@
 // Everything one run learns from the server, computed once and shared by every check (so the
 // wizard, diagnose and the single-step commands send the same requests, and none twice).
-import { ENDPOINTS, PATH_TEMPLATES, cheapest, endpointUrl, type Endpoint } from './catalog.js';
+import { ENDPOINTS, PATH_TEMPLATES, cheapest, endpointUrl, findEndpoint, type Endpoint } from './catalog.js';
 import { analyseUrl, type UrlAnalysis } from './checks/url-rules.js';
 import { DobCounter } from './data/dob.js';
 import { factsFor, type Facts, type Fields } from './data/facts.js';
@@ -186,7 +186,7 @@ export class Session {
   /** limit/offset support, tested on Student (else School) once its probe shows data. */
   paging(): Promise<PagingResult | null> {
     return this.once('paging', async () => {
-      const probes = await Promise.all(['Student', 'School'].map((r) => this.probe(ENDPOINTS.find((e) => e.resource === r)!)));
+      const probes = await Promise.all(['Student', 'School'].map((r) => this.probe(findEndpoint(r)!)));
       const p = probes.find((x) => x.answer === 'data');
       if (!p) return null;
       const b = p.exchange.body!;
@@ -247,7 +247,7 @@ export class Session {
   /** Student records for the Date of Birth check: the probe's sample, or every record with --all. */
   studentRead(): Promise<Probe> {
     return this.once('student-read', async () => {
-      const student = ENDPOINTS.find((e) => e.resource === 'Student')!;
+      const student = findEndpoint('Student')!;
       const sample = await this.probe(student);
       if (!this.opts.readAll || sample.answer !== 'data' || sample.exchange.body?.complete || sample.exchange.body?.cappedBy !== 'records') return sample;
       const { exchange, dob, facts } = await this.readRecords('Student', sample.url, true, 'signed GET Student (every record)');

@@ -1,6 +1,6 @@
 // Step "subscriptions": the seven endpoints side by side.
 import { API_PROFILE_PATH } from '../catalog.js';
-import { endpointFindings, overallOf, rowOf } from '../diagnosis/endpoints.js';
+import { endpointFindings, subscriptionRows } from '../diagnosis/endpoints.js';
 import { fromFindings, type Check } from './check.js';
 
 export const endpoints: Check = {
@@ -8,8 +8,7 @@ export const endpoints: Check = {
   title: 'Subscriptions (the seven endpoints)',
   async run(s) {
     const probes = await s.probeAll();
-    const overall = overallOf(probes);
-    const rows = probes.map((p) => rowOf(p, overall));
+    const rows = subscriptionRows(probes);
     const findings = endpointFindings(probes);
     const missing = rows.filter((r) => r.status === 'missing');
     const r = fromFindings(this.id, this.title, findings, `All ${rows.length} endpoints answer with data.`, {

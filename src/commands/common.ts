@@ -2,12 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { parseFieldOptions } from '../data/fields.js';
-import { cleanValue, crossChecks, FIELD_NAMES, FIELD_SOURCES, type Field, type HygieneIssue } from '../inputs.js';
+import { cleanValue, crossChecks, FIELD_NAMES, FIELD_SOURCES, nonEmpty, type Field, type HygieneIssue } from '../inputs.js';
 import { HttpClient, type ClientOptions } from '../net/client.js';
 import { registerSecret } from '../redact.js';
 import { traceLines } from '../render/trace.js';
 import { Session, type Inputs, type RunOptions } from '../session.js';
 import type { SignatureMethod } from '../types.js';
+import { inquirerPrompter } from '../wizard/prompter.js';
 
 export interface CommonFlags {
   baseUrl?: string;
@@ -44,14 +45,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-export async function defaultPrompter(): Promise<Prompter> {
-  const { input, password } = await import('@inquirer/prompts');
-  return {
-    text: (message) => input({ message }),
-    secret: (message) => password({ message, mask: '*', toggleMask: false }),
-  };
-}
-
 export interface Need {
   url: boolean;
   key: boolean;
@@ -61,11 +54,6 @@ export interface Need {
 export interface Resolved {
   inputs: Inputs;
   notes: string[];
-}
-
-/** Nothing, or only white space, counts as not given (exit 2), not as a value to diagnose. */
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v.trim() === '' ? undefined : v;
 }
 
 export async function resolveInputs(f: CommonFlags, need: Need, prompter?: Prompter): Promise<Resolved> {
@@ -87,7 +75,7 @@ export async function resolveInputs(f: CommonFlags, need: Need, prompter?: Promp
   );
   for (const k of wanted) {
     if (raw[k] !== undefined) continue;
-    if (!prompter && interactive()) prompter = await defaultPrompter();
+    if (!prompter && interactive()) prompter = await inquirerPrompter();
     if (!prompter || !interactive()) {
       throw new UsageError(`missing ${FIELD_NAMES[k]}: give it with ${FIELD_SOURCES[k]}.`);
     }

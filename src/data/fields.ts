@@ -6,16 +6,6 @@ export type Role = 'schoolId' | 'building' | 'status' | 'prereg' | 'outOfDistric
 
 export const ROLES: readonly Role[] = ['schoolId', 'building', 'status', 'prereg', 'outOfDistrict', 'contactId', 'linkContactId'];
 
-export const ROLE_TITLES: Record<Role, string> = {
-  schoolId: 'School: building code',
-  building: 'Student: building',
-  status: 'Student: enrollment status',
-  prereg: 'Student: pre-registered flag',
-  outOfDistrict: 'Student: out-of-district flag',
-  contactId: 'Contact: contact id',
-  linkContactId: 'StudentContact: contact id',
-};
-
 const norm = (k: string): string => k.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** Higher is a surer match; 0 means the name does not fit the role. */

@@ -64,6 +64,12 @@ export function rowOf(p: Probe, overall: Overall): SubscriptionRow {
   };
 }
 
+/** The subscription table's rows: each endpoint judged against what all of them answered. */
+export function subscriptionRows(probes: Probe[]): SubscriptionRow[] {
+  const overall = overallOf(probes);
+  return probes.map((p) => rowOf(p, overall));
+}
+
 /** Findings about individual endpoints; only meaningful when some endpoint answered with data. */
 export function endpointFindings(probes: Probe[]): Finding[] {
   const overall = overallOf(probes);

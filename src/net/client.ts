@@ -1,6 +1,5 @@
 // The one place that talks HTTP. Checks ask it for exchanges; it signs, sends, times, reads the
 // body streaming and classifies failures. Clock, nonce and transport are injectable for tests.
-import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { trustedCa } from './ca.js';
 import { analyseBody, type BodySummary } from './body.js';
@@ -82,14 +81,6 @@ export interface Exchange {
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-export function loadCaFiles(files: string[]): string[] {
-  return files.map((f) => readFileSync(f, 'utf8'));
-}
-
-function proxyConfigured(): boolean {
-  return anyProxy(proxyEnv());
-}
-
 async function undiciTransport(opts: ClientOptions): Promise<Transport> {
   const undici = await import('undici');
   const ca = trustedCa(opts.extraCaPems);
@@ -104,8 +95,9 @@ async function undiciTransport(opts: ClientOptions): Promise<Transport> {
     keepAliveTimeout: 10_000,
     connections: 8,
   };
-  const dispatcher = proxyConfigured()
-    ? new undici.EnvHttpProxyAgent({ ...common, ...proxyEnv(), requestTls: connect, proxyTls: connect } as ConstructorParameters<typeof undici.EnvHttpProxyAgent>[0])
+  const env = proxyEnv();
+  const dispatcher = anyProxy(env)
+    ? new undici.EnvHttpProxyAgent({ ...common, ...env, requestTls: connect, proxyTls: connect } as ConstructorParameters<typeof undici.EnvHttpProxyAgent>[0])
     : new undici.Agent(common);
   return async (url, init) => {
     const res = await undici.request(url, {

@@ -78,9 +78,14 @@ export function byTime(requests: RequestRecord[]): RequestRecord[] {
   return [...requests].sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** One request as a line to look up in the eSchoolPLUS API Log, with its time written as `at`. */
+export function requestLine(q: RequestRecord, at: string): string {
+  return `  ${at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`;
+}
+
 export function evidenceLines(requests: RequestRecord[]): string[] {
   if (!requests.length) return ['  (no request was sent)'];
-  return byTime(requests).map((q) => `  ${utc(q.at, true)}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`);
+  return byTime(requests).map((q) => requestLine(q, utc(q.at, true)));
 }
 
 function when(r: Report, o: TextOptions): string {

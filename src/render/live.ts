@@ -7,7 +7,7 @@ import type { CommonFlags } from '../commands/common.js';
 import type { Session } from '../session.js';
 import { maskKey } from '../inputs.js';
 import type { CheckResult, Report } from '../types.js';
-import { overallOf, rowOf } from '../diagnosis/endpoints.js';
+import { subscriptionRows } from '../diagnosis/endpoints.js';
 import { checkLine, closingLines, stepHeader, subscriptionTable } from './text.js';
 
 const SLOW_MS = 5000;
@@ -36,9 +36,7 @@ export async function live(session: Session, cmd: CommandName, flags: CommonFlag
     if (skippedAlike) io.out(checkLine({ ...pending[0]!, title: `${pending.length} checks` }, false));
     else for (const c of pending) io.out(checkLine(c, flags.verbose));
     if (pending.some((c) => c.id === 'subscriptions.endpoints' && c.status !== 'skip') && session.settledProbes) {
-      const probes = session.settledProbes;
-      const overall = overallOf(probes);
-      io.out(subscriptionTable(probes.map((p) => rowOf(p, overall))));
+      io.out(subscriptionTable(subscriptionRows(session.settledProbes)));
     }
     pending = [];
   };

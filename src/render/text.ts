@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { OWNER_TITLES } from '../findings.js';
+import { requestLine } from './case-text.js';
 import type { CheckResult, Finding, Owner, Report, Status, StepResult, SubscriptionRow } from '../types.js';
 
 const unicode = process.platform !== 'win32' || !!process.env.WT_SESSION || process.env.TERM_PROGRAM === 'vscode';
@@ -88,7 +89,7 @@ export function closingLines(r: Report, verbose: boolean): string[] {
   const out = [chalk.bold.underline('Summary'), findingsByOwner(r.findings)];
   if (verbose && r.requests?.length) {
     out.push('', chalk.bold.underline('Requests (look them up in the eSchoolPLUS API Log by UTC time)'));
-    for (const q of r.requests) out.push(chalk.gray(`  ${q.at}  ${q.method} ${q.url}  ${q.signed ? 'signed' : 'unsigned'}  ${q.status ?? q.error ?? '-'}  ${q.ms} ms${q.note ? `  (${q.note})` : ''}`));
+    for (const q of r.requests) out.push(chalk.gray(requestLine(q, q.at)));
   }
   out.push('', r.verdict === 'pass' ? chalk.green.bold('Verdict: PASS') : chalk.red.bold('Verdict: FAIL'));
   return out;

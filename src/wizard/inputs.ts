@@ -1,7 +1,7 @@
 // What the walk-through already knows from flags and environment (never asked again), and the
 // Inputs a Session needs, with the same hygiene rules as every other command.
 import type { CommonFlags } from '../commands/common.js';
-import { cleanValue, crossChecks, type Field, type HygieneIssue } from '../inputs.js';
+import { cleanValue, crossChecks, nonEmpty, type Field, type HygieneIssue } from '../inputs.js';
 import { registerSecret } from '../redact.js';
 import type { Inputs } from '../session.js';
 
@@ -13,13 +13,11 @@ export interface Raw {
   from: Partial<Record<'url' | 'key' | 'secret', string>>;
 }
 
-const given = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v);
-
 export function rawFromFlags(f: CommonFlags, env: NodeJS.ProcessEnv = process.env): Raw {
   const raw: Raw = { from: {} };
   const pick = (k: 'url' | 'key' | 'secret', pairs: Array<[string | undefined, string]>) => {
     for (const [v, source] of pairs) {
-      if (given(v) === undefined) continue;
+      if (nonEmpty(v) === undefined) continue;
       raw[k] = v;
       raw.from[k] = source;
       return;

@@ -2,7 +2,7 @@
 // text, e-mail) or a re-check while the district changes settings on the phone.
 import chalk from 'chalk';
 import { UsageError } from '../errors.js';
-import { overallOf, rowOf } from '../diagnosis/endpoints.js';
+import { subscriptionRows } from '../diagnosis/endpoints.js';
 import { STEPS } from '../checks/registry.js';
 import { buildReport } from '../runner.js';
 import { caseText, emailText, utc, type TextOptions } from '../render/case-text.js';
@@ -67,7 +67,7 @@ export async function recheck(ctx: Ctx): Promise<Report> {
   const probes = ctx.session?.settledProbes;
   if (probes && r.subscriptions.length) {
     ctx.say.line('');
-    ctx.say.line(subscriptionTable(probes.map((p) => rowOf(p, overallOf(probes)))));
+    ctx.say.line(subscriptionTable(subscriptionRows(probes)));
   }
   verdict(ctx, r);
   return r;

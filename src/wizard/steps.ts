@@ -4,7 +4,7 @@ import chalk from 'chalk';
 import { ADVANCED_SETTINGS_PATH, API_PROFILE_PATH, findEndpoint } from '../catalog.js';
 import { STEPS } from '../checks/registry.js';
 import { analyseUrl } from '../checks/url-rules.js';
-import { overallOf, rowOf } from '../diagnosis/endpoints.js';
+import { subscriptionRows } from '../diagnosis/endpoints.js';
 import { OWNER_TITLES } from '../findings.js';
 import { fingerprint, maskKey } from '../inputs.js';
 import { checkLine, stepHeader, subscriptionTable, SYMBOLS } from '../render/text.js';
@@ -172,7 +172,7 @@ export async function stepSubscriptions(ctx: Ctx): Promise<void> {
   const st = find(results, 'subscriptions')!;
   printStep(ctx, st);
   const probes = ctx.session?.settledProbes;
-  if (st.status !== 'skip' && probes) ctx.say.line(subscriptionTable(probes.map((p) => rowOf(p, overallOf(probes)))));
+  if (st.status !== 'skip' && probes) ctx.say.line(subscriptionTable(subscriptionRows(probes)));
   const missing = st.checks.flatMap((c) => c.findings ?? []).filter((f) => f.code === 'SUBSCRIPTION_MISSING');
   if (!missing.length) return;
   ctx.say.line('');
