@@ -38,31 +38,38 @@ export class CappedSet {
 
 export type Fields = Partial<Record<Role, string>>;
 
-interface Collector {
-  readonly records: number;
-  add(rec: unknown): void;
-}
+type Row = Record<string, unknown>;
 
-function asObject(rec: unknown): Record<string, unknown> | undefined {
-  return rec && typeof rec === 'object' && !Array.isArray(rec) ? (rec as Record<string, unknown>) : undefined;
-}
-
-export class SchoolFacts implements Collector {
+/** What every collector does with a record: count it, let the picker see its fields, then take its facts. */
+abstract class Collector {
   records = 0;
   readonly picker: FieldPicker;
+  constructor(roles: Role[], given: Fields) {
+    this.picker = new FieldPicker(roles, given);
+  }
+  add(rec: unknown): void {
+    if (!rec || typeof rec !== 'object' || Array.isArray(rec)) return;
+    this.records++;
+    this.picker.observe(rec as Row);
+    this.take(rec as Row);
+  }
+  protected abstract take(o: Row): void;
+  /** The id in the field picked for `role`, if there is one. */
+  protected idFor(o: Row, role: Role): string | undefined {
+    const f = this.picker.field(role);
+    return f ? idOf(o[f]) : undefined;
+  }
+}
+
+export class SchoolFacts extends Collector {
   readonly ids = new CappedSet(BUILDING_CAP);
   /** Every id-like value of every record, so a student's code matches whichever School field holds it. */
   readonly anyId = new CappedSet(BUILDING_CAP * 4);
   constructor(given: Fields = {}) {
-    this.picker = new FieldPicker(['schoolId'], given);
+    super(['schoolId'], given);
   }
-  add(rec: unknown): void {
-    const o = asObject(rec);
-    if (!o) return;
-    this.records++;
-    this.picker.observe(o);
-    const f = this.picker.field('schoolId');
-    const id = f ? idOf(o[f]) : undefined;
+  protected take(o: Row): void {
+    const id = this.idFor(o, 'schoolId');
     if (id !== undefined) this.ids.add(id);
     // A school's code may sit in another column than the one picked (SchoolId vs Building).
     if (!this.picker.givenFor('schoolId')) {
@@ -74,9 +81,7 @@ export class SchoolFacts implements Collector {
   }
 }
 
-export class StudentFacts implements Collector {
-  records = 0;
-  readonly picker: FieldPicker;
+export class StudentFacts extends Collector {
   readonly buildings = new CappedCounts(BUILDING_CAP);
   buildingMissing = 0;
   readonly statuses = new CappedCounts(STATUS_CAP);
@@ -88,17 +93,12 @@ export class StudentFacts implements Collector {
   oodWithField = 0;
   oodTrue = 0;
   constructor(given: Fields = {}) {
-    this.picker = new FieldPicker(['building', 'status', 'prereg', 'outOfDistrict'], given);
+    super(['building', 'status', 'prereg', 'outOfDistrict'], given);
   }
-  add(rec: unknown): void {
-    const o = asObject(rec);
-    if (!o) return;
-    this.records++;
+  protected take(o: Row): void {
     const p = this.picker;
-    p.observe(o);
-    const b = p.field('building');
-    if (b) {
-      const id = idOf(o[b]);
+    if (p.field('building')) {
+      const id = this.idFor(o, 'building');
       if (id === undefined) this.buildingMissing++;
       else this.buildings.add(id);
     }
@@ -123,40 +123,26 @@ export class StudentFacts implements Collector {
   }
 }
 
-export class ContactFacts implements Collector {
-  records = 0;
-  readonly picker: FieldPicker;
+export class ContactFacts extends Collector {
   readonly ids = new CappedSet(ID_CAP);
   constructor(given: Fields = {}) {
-    this.picker = new FieldPicker(['contactId'], given);
+    super(['contactId'], given);
   }
-  add(rec: unknown): void {
-    const o = asObject(rec);
-    if (!o) return;
-    this.records++;
-    this.picker.observe(o);
-    const f = this.picker.field('contactId');
-    const id = f ? idOf(o[f]) : undefined;
+  protected take(o: Row): void {
+    const id = this.idFor(o, 'contactId');
     if (id !== undefined) this.ids.add(id);
   }
 }
 
-export class LinkFacts implements Collector {
-  records = 0;
-  readonly picker: FieldPicker;
+export class LinkFacts extends Collector {
   /** Distinct linked contact ids; compared with Contact once both reads are over. */
   readonly linked = new CappedSet(ID_CAP);
   withoutContact = 0;
   constructor(given: Fields = {}) {
-    this.picker = new FieldPicker(['linkContactId'], given);
+    super(['linkContactId'], given);
   }
-  add(rec: unknown): void {
-    const o = asObject(rec);
-    if (!o) return;
-    this.records++;
-    this.picker.observe(o);
-    const f = this.picker.field('linkContactId');
-    const id = f ? idOf(o[f]) : undefined;
+  protected take(o: Row): void {
+    const id = this.idFor(o, 'linkContactId');
     if (id === undefined) this.withoutContact++;
     else this.linked.add(id);
   }
